@@ -1,0 +1,195 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SmallChange.Core.Ports;
+
+namespace SmallChange.Adapters.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so every acknowledged
+/// commit is on disk. Writes are serialised (SQLite has one writer) through one connection with
+/// <c>BEGIN IMMEDIATE</c>; reads use pooled connections and see the last committed state.
+/// The in-process gate only avoids busy-waiting; correctness rests on SQLite's write lock, conditional
+/// updates and constraints.
+/// </summary>
+public sealed class SqliteStore : IStore
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly TimeProvider _clock;
+    private SqliteConnection? _writer;
+    private SqliteTx? _writerTx;
+
+    private SqliteStore(string connectionString, TimeProvider clock)
+    {
+        _connectionString = connectionString;
+        _clock = clock;
+    }
+
+    public string Backend => "sqlite";
+
+    /// <summary>Opens (creating if needed) the database at a file path or a SQLite connection string.</summary>
+    public static SqliteStore Open(string pathOrConnectionString, TimeProvider? clock = null)
+    {
+        var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(pathOrConnectionString)
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString };
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        builder.Pooling = true;
+        builder.DefaultTimeout = 30;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        return new SqliteStore(builder.ToString(), clock ?? TimeProvider.System);
+    }
+
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var conn = Writer();
+            Exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            var applied = new HashSet<int>();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "SELECT version FROM schema_migrations";
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    applied.Add(r.GetInt32(0));
+                }
+            }
+
+            var done = new List<int>();
+            foreach (var m in Migration.Load("Sqlite"))
+            {
+                if (applied.Contains(m.Version))
+                {
+                    continue;
+                }
+
+                using var tx = conn.BeginTransaction(deferred: false);
+                using (var cmd = conn.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = m.Sql;
+                    cmd.ExecuteNonQuery();
+                    cmd.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)";
+                    cmd.Parameters.AddWithValue("$v", m.Version);
+                    cmd.Parameters.AddWithValue("$n", m.Name);
+                    cmd.Parameters.AddWithValue("$t", SqlTime.ToMicros(_clock.GetUtcNow()));
+                    cmd.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+                done.Add(m.Version);
+            }
+
+            // Statements prepared against the old schema are stale now.
+            _writerTx?.Dispose();
+            _writerTx = null;
+            return done;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<T> WriteAsync<T>(Func<IStoreTx, ValueTask<T>> work, CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var conn = Writer();
+            _writerTx ??= new SqliteTx(conn);
+            using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now.
+            _writerTx.Begin(tx);
+            try
+            {
+                var result = await work(_writerTx);
+                tx.Commit();
+                return result;
+            }
+            catch
+            {
+                tx.Rollback();
+                throw;
+            }
+            finally
+            {
+                _writerTx.End();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<IStoreReader, ValueTask<T>> work, CancellationToken ct = default)
+    {
+        using var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        Exec(conn, "PRAGMA busy_timeout = 30000");
+        using var tx = conn.BeginTransaction(deferred: true); // one consistent snapshot for the whole read
+        using var reader = new SqliteTx(conn);
+        reader.Begin(tx);
+        var result = await work(reader);
+        tx.Commit();
+        return result;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _writerTx?.Dispose();
+        _writer?.Dispose();
+        _writeGate.Dispose();
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteConnection Writer()
+    {
+        if (_writer is null)
+        {
+            var conn = new SqliteConnection(_connectionString);
+            conn.Open();
+            // WAL: readers do not block the writer. synchronous=FULL: the WAL is fsynced at every commit (durable).
+            Exec(conn, "PRAGMA journal_mode = WAL");
+            Exec(conn, "PRAGMA synchronous = FULL");
+            Exec(conn, "PRAGMA foreign_keys = ON");
+            Exec(conn, "PRAGMA busy_timeout = 30000");
+            Exec(conn, "PRAGMA cache_size = -65536");
+            _writer = conn;
+        }
+
+        return _writer;
+    }
+
+    internal static void Exec(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Reads one pragma value (for tests and diagnostics).</summary>
+    public async Task<string> Pragma(string name)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            using var cmd = Writer().CreateCommand();
+            cmd.CommandText = $"PRAGMA {name}";
+            return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}

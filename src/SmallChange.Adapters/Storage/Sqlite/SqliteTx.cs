@@ -1,0 +1,566 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using SmallChange.Core.Common;
+using SmallChange.Core.Credits;
+using SmallChange.Core.Holders;
+using SmallChange.Core.Ledger;
+using SmallChange.Core.Money;
+using SmallChange.Core.Ports;
+using SmallChange.Core.Sources;
+using static SmallChange.Adapters.Storage.SqlTime;
+
+namespace SmallChange.Adapters.Storage.Sqlite;
+
+/// <summary>
+/// Reads and writes inside one SQLite transaction. Statements are prepared once per connection and reused
+/// (the writer connection lives as long as the store). Every value is a bound parameter.
+/// </summary>
+internal sealed class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
+{
+    private const string TransferColumns =
+        "seq, id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at";
+
+    private const string AccountColumns =
+        "id, kind, owner_id, currency, debits_pending, debits_posted, credits_pending, credits_posted";
+
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _tx;
+    private int _savepoints;
+
+    public void Begin(SqliteTransaction tx) => _tx = tx;
+
+    public void End() => _tx = null;
+
+    public void Dispose()
+    {
+        foreach (var c in _commands.Values)
+        {
+            c.Dispose();
+        }
+
+        _commands.Clear();
+    }
+
+    // ---- statement cache -------------------------------------------------------------------------
+
+    private SqliteCommand Cmd(string sql, params object?[] args)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            for (var i = 0; i < args.Length; i++)
+            {
+                cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+            }
+
+            _commands[sql] = cmd;
+        }
+
+        cmd.Transaction = _tx;
+        for (var i = 0; i < args.Length; i++)
+        {
+            cmd.Parameters[i].Value = args[i] ?? DBNull.Value;
+        }
+
+        return cmd;
+    }
+
+    private static object? Blob(Guid? g) => g is { } v ? ToBytes(v) : null;
+
+    // ---- accounts --------------------------------------------------------------------------------
+
+    private static Account ReadAccount(SqliteDataReader r) => new(
+        new AccountId(r.GetInt64(0)),
+        new AccountKey((AccountKind)r.GetInt32(1), ToGuid((byte[])r[2]), Currencies.Find(r.GetString(3)) ?? throw new InvalidDataException("unknown currency in accounts")),
+        r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7));
+
+    public ValueTask<Account?> GetAccount(AccountId id)
+    {
+        using var r = Cmd($"SELECT {AccountColumns} FROM accounts WHERE id = $p0", id.Value).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadAccount(r) : null);
+    }
+
+    public ValueTask<Account?> FindAccount(AccountKey key)
+    {
+        using var r = Cmd($"SELECT {AccountColumns} FROM accounts WHERE kind = $p0 AND owner_id = $p1 AND currency = $p2",
+            (int)key.Kind, ToBytes(key.Owner), key.Currency.Code).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadAccount(r) : null);
+    }
+
+    public ValueTask<IReadOnlyList<Account>> ListAccounts(AccountKind kind, Guid owner)
+    {
+        var list = new List<Account>();
+        using var r = Cmd($"SELECT {AccountColumns} FROM accounts WHERE kind = $p0 AND owner_id = $p1 ORDER BY currency", (int)kind, ToBytes(owner)).ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadAccount(r));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Account>>(list);
+    }
+
+    public async ValueTask<Account> EnsureAccount(AccountKey key)
+    {
+        Cmd("INSERT INTO accounts (kind, owner_id, currency, no_overdraft, created_at) VALUES ($p0, $p1, $p2, $p3, $p4) ON CONFLICT (kind, owner_id, currency) DO NOTHING",
+            (int)key.Kind, ToBytes(key.Owner), key.Currency.Code, key.NoOverdraft ? 1 : 0, ToMicros(DateTimeOffset.UtcNow)).ExecuteNonQuery();
+        return (await FindAccount(key))!;
+    }
+
+    public ValueTask<bool> TryDebit(AccountId account, long amount, bool pending)
+    {
+        var sql = pending
+            ? "UPDATE accounts SET debits_pending = debits_pending + $p1 WHERE id = $p0 AND (no_overdraft = 0 OR credits_posted - debits_posted - debits_pending >= $p1)"
+            : "UPDATE accounts SET debits_posted = debits_posted + $p1 WHERE id = $p0 AND (no_overdraft = 0 OR credits_posted - debits_posted - debits_pending >= $p1)";
+        return ValueTask.FromResult(Cmd(sql, account.Value, amount).ExecuteNonQuery() == 1);
+    }
+
+    public ValueTask Credit(AccountId account, long amount, bool pending)
+    {
+        var sql = pending
+            ? "UPDATE accounts SET credits_pending = credits_pending + $p1 WHERE id = $p0"
+            : "UPDATE accounts SET credits_posted = credits_posted + $p1 WHERE id = $p0";
+        Require(Cmd(sql, account.Value, amount).ExecuteNonQuery() == 1, "credit of a missing account");
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ResolvePending(Transfer pending, long postAmount)
+    {
+        Require(Cmd("UPDATE accounts SET debits_pending = debits_pending - $p1, debits_posted = debits_posted + $p2 WHERE id = $p0",
+            pending.DebitAccount.Value, pending.Amount, postAmount).ExecuteNonQuery() == 1, "pending debit account missing");
+        Require(Cmd("UPDATE accounts SET credits_pending = credits_pending - $p1, credits_posted = credits_posted + $p2 WHERE id = $p0",
+            pending.CreditAccount.Value, pending.Amount, postAmount).ExecuteNonQuery() == 1, "pending credit account missing");
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- transfers -------------------------------------------------------------------------------
+
+    private static Transfer ReadTransfer(SqliteDataReader r) => new(
+        new TransferId(ToGuid((byte[])r[1])),
+        new AccountId(r.GetInt64(2)),
+        new AccountId(r.GetInt64(3)),
+        r.GetInt64(4),
+        Currencies.Find(r.GetString(5)) ?? throw new InvalidDataException("unknown currency in transfers"),
+        (TransferKind)r.GetInt32(6),
+        r.IsDBNull(7) ? null : new TransferId(ToGuid((byte[])r[7])),
+        r.IsDBNull(8) ? null : FromMicros(r.GetInt64(8)),
+        r.GetString(9),
+        r.IsDBNull(10) ? null : new TransferId(ToGuid((byte[])r[10])),
+        r.IsDBNull(11) ? null : ToGuid((byte[])r[11]),
+        r.GetInt64(0),
+        FromMicros(r.GetInt64(12)));
+
+    private Transfer? OneTransfer(string where, object arg)
+    {
+        using var r = Cmd($"SELECT {TransferColumns} FROM transfers WHERE {where}", arg).ExecuteReader();
+        return r.Read() ? ReadTransfer(r) : null;
+    }
+
+    public ValueTask<Transfer?> GetTransfer(TransferId id) => ValueTask.FromResult(OneTransfer("id = $p0", ToBytes(id.Value)));
+
+    public ValueTask<Transfer?> FindResolution(TransferId pendingId) => ValueTask.FromResult(OneTransfer("pending_id = $p0", ToBytes(pendingId.Value)));
+
+    public ValueTask<Transfer?> FindReversal(TransferId id) => ValueTask.FromResult(OneTransfer("reverses_id = $p0", ToBytes(id.Value)));
+
+    public ValueTask<long> InsertTransfer(Transfer t)
+    {
+        var seq = (long)Cmd(
+            "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at) " +
+            "VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11) RETURNING seq",
+            ToBytes(t.Id.Value), t.DebitAccount.Value, t.CreditAccount.Value, t.Amount, t.Currency.Code, (int)t.Kind,
+            Blob(t.PendingId?.Value), t.Timeout is { } to ? ToMicros(to) : null, t.Reason, Blob(t.Reverses?.Value), Blob(t.Reference),
+            ToMicros(t.CreatedAt)).ExecuteScalar()!;
+        return ValueTask.FromResult(seq);
+    }
+
+    public ValueTask<Page<Transfer>> ListTransfers(AccountId account, string? cursor, int limit)
+    {
+        var before = Cursor.ToLong(cursor) ?? long.MaxValue;
+        var list = new List<Transfer>(limit);
+        using (var r = Cmd(
+            $"SELECT {TransferColumns} FROM transfers WHERE seq IN (" +
+            "SELECT seq FROM transfers WHERE debit_account_id = $p0 AND seq < $p1 UNION ALL " +
+            "SELECT seq FROM transfers WHERE credit_account_id = $p0 AND seq < $p1) ORDER BY seq DESC LIMIT $p2",
+            account.Value, before, limit + 1).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(ReadTransfer(r));
+            }
+        }
+
+        return ValueTask.FromResult(PageOf(list, limit, t => Cursor.FromLong(t.Sequence)));
+    }
+
+    public ValueTask<IReadOnlyList<Transfer>> ListExpiredPending(DateTimeOffset now, int limit)
+    {
+        var list = new List<Transfer>();
+        using var r = Cmd(
+            $"SELECT {TransferColumns} FROM transfers p WHERE kind = 1 AND timeout_at <= $p0 " +
+            "AND NOT EXISTS (SELECT 1 FROM transfers x WHERE x.pending_id = p.id) ORDER BY timeout_at LIMIT $p1",
+            ToMicros(now), limit).ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadTransfer(r));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Transfer>>(list);
+    }
+
+    // ---- holders and sources ---------------------------------------------------------------------
+
+    private const string HolderColumns = "id, external_ref, name, country, status, kyc_tier, created_at";
+
+    private static Holder ReadHolder(SqliteDataReader r) => new(
+        new HolderId(ToGuid((byte[])r[0])), r.GetString(1), new PersonName(r.GetString(2)), r.GetString(3),
+        (HolderStatus)r.GetInt32(4), r.GetInt32(5), FromMicros(r.GetInt64(6)));
+
+    public ValueTask<Holder?> GetHolder(HolderId id)
+    {
+        using var r = Cmd($"SELECT {HolderColumns} FROM holders WHERE id = $p0", ToBytes(id.Value)).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadHolder(r) : null);
+    }
+
+    public ValueTask<Holder?> FindHolderByRef(string externalRef)
+    {
+        using var r = Cmd($"SELECT {HolderColumns} FROM holders WHERE external_ref = $p0", externalRef).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadHolder(r) : null);
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, HolderId>> ResolveHolderRefs(IReadOnlyCollection<string> externalRefs)
+    {
+        var map = new Dictionary<string, HolderId>(StringComparer.Ordinal);
+        foreach (var reference in externalRefs)
+        {
+            using var r = Cmd("SELECT id FROM holders WHERE external_ref = $p0", reference).ExecuteReader();
+            if (r.Read())
+            {
+                map[reference] = new HolderId(ToGuid((byte[])r[0]));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, HolderId>>(map);
+    }
+
+    public ValueTask<IReadOnlySet<HolderId>> ExistingHolders(IReadOnlyCollection<HolderId> ids)
+    {
+        var set = new HashSet<HolderId>();
+        foreach (var id in ids)
+        {
+            using var r = Cmd("SELECT 1 FROM holders WHERE id = $p0", ToBytes(id.Value)).ExecuteReader();
+            if (r.Read())
+            {
+                set.Add(id);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlySet<HolderId>>(set);
+    }
+
+    public ValueTask<Page<Holder>> ListHolders(string? cursor, int limit)
+    {
+        var after = Cursor.ToBytes(cursor, 16) ?? new byte[16];
+        var list = new List<Holder>(limit);
+        using (var r = Cmd($"SELECT {HolderColumns} FROM holders WHERE id > $p0 ORDER BY id LIMIT $p1", after, limit + 1).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(ReadHolder(r));
+            }
+        }
+
+        return ValueTask.FromResult(PageOf(list, limit, h => Cursor.FromBytes(ToBytes(h.Id.Value))));
+    }
+
+    public ValueTask InsertHolder(Holder h)
+    {
+        Cmd($"INSERT INTO holders ({HolderColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+            ToBytes(h.Id.Value), h.ExternalRef, h.Name.Value, h.Country, (int)h.Status, h.KycTier, ToMicros(h.CreatedAt)).ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Source ReadSource(SqliteDataReader r) => new(
+        new SourceId(ToGuid((byte[])r[0])), r.GetString(1),
+        SourceTypes.FromWire(r.GetString(2)) ?? SourceType.Other,
+        r.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => Currencies.Find(c)!).Where(c => c is not null).ToList(),
+        FromMicros(r.GetInt64(4)));
+
+    public ValueTask<Source?> GetSource(SourceId id)
+    {
+        using var r = Cmd("SELECT id, name, type, currencies, created_at FROM sources WHERE id = $p0", ToBytes(id.Value)).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadSource(r) : null);
+    }
+
+    public ValueTask<Page<Source>> ListSources(string? cursor, int limit)
+    {
+        var after = Cursor.ToBytes(cursor, 16) ?? new byte[16];
+        var list = new List<Source>(limit);
+        using (var r = Cmd("SELECT id, name, type, currencies, created_at FROM sources WHERE id > $p0 ORDER BY id LIMIT $p1", after, limit + 1).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(ReadSource(r));
+            }
+        }
+
+        return ValueTask.FromResult(PageOf(list, limit, s => Cursor.FromBytes(ToBytes(s.Id.Value))));
+    }
+
+    public ValueTask InsertSource(Source s)
+    {
+        Cmd("INSERT INTO sources (id, name, type, currencies, created_at) VALUES ($p0, $p1, $p2, $p3, $p4)",
+            ToBytes(s.Id.Value), s.Name, SourceTypes.ToWire(s.Type), string.Join(',', s.Currencies.Select(c => c.Code)), ToMicros(s.CreatedAt)).ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- credits ---------------------------------------------------------------------------------
+
+    private const string CreditColumns = "source_id, source_ref, holder_id, amount, currency, occurred_at, transfer_id, created_at";
+
+    private static Credit ReadCredit(SqliteDataReader r) => new(
+        new SourceId(ToGuid((byte[])r[0])), r.GetString(1), new HolderId(ToGuid((byte[])r[2])),
+        new Money(r.GetInt64(3), Currencies.Find(r.GetString(4)) ?? throw new InvalidDataException("unknown currency in credits")),
+        FromMicros(r.GetInt64(5)), new TransferId(ToGuid((byte[])r[6])), FromMicros(r.GetInt64(7)));
+
+    public ValueTask<Credit?> FindCredit(SourceId source, string sourceRef)
+    {
+        using var r = Cmd($"SELECT {CreditColumns} FROM credits WHERE source_id = $p0 AND source_ref = $p1", ToBytes(source.Value), sourceRef).ExecuteReader();
+        return ValueTask.FromResult(r.Read() ? ReadCredit(r) : null);
+    }
+
+    public ValueTask<Page<Credit>> ListCredits(HolderId holder, SourceId? source, string? cursor, int limit)
+    {
+        var before = Cursor.ToBytes(cursor, 16) ?? Enumerable.Repeat((byte)0xff, 16).ToArray();
+        var list = new List<Credit>(limit);
+        var sql = source is null
+            ? $"SELECT {CreditColumns} FROM credits WHERE holder_id = $p0 AND transfer_id < $p1 ORDER BY transfer_id DESC LIMIT $p2"
+            : $"SELECT {CreditColumns} FROM credits WHERE holder_id = $p0 AND transfer_id < $p1 AND source_id = $p3 ORDER BY transfer_id DESC LIMIT $p2";
+        using (var r = (source is null
+                   ? Cmd(sql, ToBytes(holder.Value), before, limit + 1)
+                   : Cmd(sql, ToBytes(holder.Value), before, limit + 1, ToBytes(source.Value.Value))).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(ReadCredit(r));
+            }
+        }
+
+        return ValueTask.FromResult(PageOf(list, limit, c => Cursor.FromBytes(ToBytes(c.TransferId.Value))));
+    }
+
+    public ValueTask<IReadOnlyList<CreditTotal>> CreditTotals(HolderId holder)
+    {
+        var list = new List<CreditTotal>();
+        using var r = Cmd("SELECT source_id, currency, SUM(amount), COUNT(*) FROM credits WHERE holder_id = $p0 GROUP BY source_id, currency ORDER BY currency, source_id",
+            ToBytes(holder.Value)).ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new CreditTotal(new SourceId(ToGuid((byte[])r[0])), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<CreditTotal>>(list);
+    }
+
+    public async ValueTask<IReadOnlyList<CreditWriteResult>> InsertCredits(IReadOnlyList<CreditRow> rows, DateTimeOffset now, bool linked)
+    {
+        var results = new CreditWriteResult[rows.Count];
+        var savepoint = linked ? await Savepoint() : null;
+        var deltas = new Dictionary<long, (long Debit, long Credit)>();
+        var nowMicros = ToMicros(now);
+        var failed = -1;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var c = rows[i];
+            var sourceBytes = ToBytes(c.Source.Value);
+            var inserted = Cmd(
+                $"INSERT INTO credits ({CreditColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7) ON CONFLICT (source_id, source_ref) DO NOTHING",
+                sourceBytes, c.SourceRef, ToBytes(c.Holder.Value), c.Amount.Units, c.Amount.Currency.Code, ToMicros(c.OccurredAt),
+                ToBytes(c.TransferId.Value), nowMicros).ExecuteNonQuery();
+            if (inserted == 0)
+            {
+                var existing = (await FindCredit(c.Source, c.SourceRef))!;
+                var same = existing.Holder == c.Holder && existing.Amount == c.Amount && existing.OccurredAt == TruncateToMicros(c.OccurredAt);
+                results[i] = new CreditWriteResult(same ? CreditWriteStatus.Exists : CreditWriteStatus.Conflict, existing);
+                if (!same && linked)
+                {
+                    failed = i;
+                    break;
+                }
+
+                continue;
+            }
+
+            Cmd("INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, reason, reference, created_at) " +
+                "VALUES ($p0, $p1, $p2, $p3, $p4, 0, 'credit', NULL, $p5)",
+                ToBytes(c.TransferId.Value), c.SettlementAccount.Value, c.WalletAccount.Value, c.Amount.Units, c.Amount.Currency.Code, nowMicros).ExecuteNonQuery();
+            Add(deltas, c.SettlementAccount.Value, c.Amount.Units, 0);
+            Add(deltas, c.WalletAccount.Value, 0, c.Amount.Units);
+            results[i] = new CreditWriteResult(CreditWriteStatus.Created,
+                new Credit(c.Source, c.SourceRef, c.Holder, c.Amount, TruncateToMicros(c.OccurredAt), c.TransferId, FromMicros(nowMicros)));
+        }
+
+        if (failed >= 0)
+        {
+            await savepoint!.Rollback();
+            for (var j = 0; j < results.Length; j++)
+            {
+                if (j != failed)
+                {
+                    results[j] = new CreditWriteResult(CreditWriteStatus.LinkedEventFailed, null);
+                }
+            }
+
+            return results;
+        }
+
+        foreach (var (account, (debit, credit)) in deltas)
+        {
+            Require(Cmd("UPDATE accounts SET debits_posted = debits_posted + $p1, credits_posted = credits_posted + $p2 WHERE id = $p0",
+                account, debit, credit).ExecuteNonQuery() == 1, "credit account missing");
+        }
+
+        if (savepoint is not null)
+        {
+            await savepoint.Release();
+        }
+
+        return results;
+    }
+
+    private static DateTimeOffset TruncateToMicros(DateTimeOffset t) => FromMicros(ToMicros(t));
+
+    private static void Add(Dictionary<long, (long Debit, long Credit)> deltas, long account, long debit, long credit)
+    {
+        ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(deltas, account, out _);
+        d = (checked(d.Debit + debit), checked(d.Credit + credit));
+    }
+
+    // ---- keys and idempotency --------------------------------------------------------------------
+
+    public ValueTask<ApiKeyRecord?> FindApiKey(string keyId)
+    {
+        using var r = Cmd("SELECT key_id, secret_hash, scope, source_id, label, created_at, revoked_at FROM api_keys WHERE key_id = $p0", keyId).ExecuteReader();
+        if (!r.Read())
+        {
+            return ValueTask.FromResult<ApiKeyRecord?>(null);
+        }
+
+        return ValueTask.FromResult<ApiKeyRecord?>(new ApiKeyRecord(
+            r.GetString(0), (byte[])r[1], (ApiKeyScope)r.GetInt32(2),
+            r.IsDBNull(3) ? null : new SourceId(ToGuid((byte[])r[3])), r.GetString(4),
+            FromMicros(r.GetInt64(5)), r.IsDBNull(6) ? null : FromMicros(r.GetInt64(6))));
+    }
+
+    public ValueTask InsertApiKey(ApiKeyRecord k)
+    {
+        Cmd("INSERT INTO api_keys (key_id, secret_hash, scope, source_id, label, created_at, revoked_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+            k.KeyId, k.SecretHash, (int)k.Scope, Blob(k.Source?.Value), k.Label, ToMicros(k.CreatedAt), k.RevokedAt is { } rv ? ToMicros(rv) : null).ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IdempotencyRecord?> FindIdempotency(string scope, string key)
+    {
+        using var r = Cmd("SELECT scope, key, request_hash, status_code, response_body, created_at FROM idempotency WHERE scope = $p0 AND key = $p1", scope, key).ExecuteReader();
+        return ValueTask.FromResult(r.Read()
+            ? new IdempotencyRecord(r.GetString(0), r.GetString(1), (byte[])r[2], r.GetInt32(3), r.GetString(4), FromMicros(r.GetInt64(5)))
+            : null);
+    }
+
+    public ValueTask InsertIdempotency(IdempotencyRecord rec)
+    {
+        Cmd("INSERT INTO idempotency (scope, key, request_hash, status_code, response_body, created_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+            rec.Scope, rec.Key, rec.RequestHash, rec.StatusCode, rec.ResponseBody, ToMicros(rec.CreatedAt)).ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- verification ----------------------------------------------------------------------------
+
+    public async IAsyncEnumerable<Account> AllAccounts()
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = _tx;
+        cmd.CommandText = $"SELECT {AccountColumns} FROM accounts ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return ReadAccount(r);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<AccountTotals> TotalsFromTransfers()
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = _tx;
+        cmd.CommandText =
+            "SELECT a, SUM(dp), SUM(dpo), SUM(cp), SUM(cpo) FROM (" +
+            " SELECT debit_account_id AS a, 0 AS dp, amount AS dpo, 0 AS cp, 0 AS cpo FROM transfers WHERE kind IN (0, 2)" +
+            " UNION ALL SELECT credit_account_id, 0, 0, 0, amount FROM transfers WHERE kind IN (0, 2)" +
+            " UNION ALL SELECT debit_account_id, amount, 0, 0, 0 FROM transfers p WHERE kind = 1 AND NOT EXISTS (SELECT 1 FROM transfers x WHERE x.pending_id = p.id)" +
+            " UNION ALL SELECT credit_account_id, 0, 0, amount, 0 FROM transfers p WHERE kind = 1 AND NOT EXISTS (SELECT 1 FROM transfers x WHERE x.pending_id = p.id)" +
+            ") GROUP BY a ORDER BY a";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return new AccountTotals(new AccountId(r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    // ---- savepoints ------------------------------------------------------------------------------
+
+    public ValueTask<ISavepoint> Savepoint()
+    {
+        var name = "sp" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Exec($"SAVEPOINT {name}");
+        return ValueTask.FromResult<ISavepoint>(new SqliteSavepoint(this, name));
+    }
+
+    private void Exec(string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = _tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private sealed class SqliteSavepoint(SqliteTx owner, string name) : ISavepoint
+    {
+        public ValueTask Rollback()
+        {
+            owner.Exec($"ROLLBACK TO {name}");
+            owner.Exec($"RELEASE {name}");
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask Release()
+        {
+            owner.Exec($"RELEASE {name}");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static Page<T> PageOf<T>(List<T> list, int limit, Func<T, string> cursorOf)
+    {
+        if (list.Count > limit)
+        {
+            list.RemoveAt(list.Count - 1);
+            return new Page<T>(list, cursorOf(list[^1]));
+        }
+
+        return new Page<T>(list, null);
+    }
+
+    private static void Require(bool condition, string what, [CallerMemberName] string caller = "")
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"Store invariant broken in {caller}: {what}.");
+        }
+    }
+}
