@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using SmallChange.Core.Common;
+using SmallChange.Core.Ports;
+
+namespace SmallChange.Core.Access;
+
+/// <summary>
+/// API keys look like <c>sck_{key id}_{secret}</c>. The key id is public (it finds the record); only a SHA-256
+/// hash of the 256-bit random secret is stored, so a database leak does not leak usable keys. A key is shown
+/// once, when it is created.
+/// </summary>
+public static class ApiKeys
+{
+    public const string Prefix = "sck_";
+
+    public sealed record Issued(string Plaintext, ApiKeyRecord Record)
+    {
+        public override string ToString() => $"Issued {{ KeyId = {Record.KeyId}, Scope = {Record.Scope} }}";
+    }
+
+    public static Issued Issue(ApiKeyScope scope, SourceId? source, string label, DateTimeOffset now)
+    {
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return new Issued($"{Prefix}{keyId}_{secret}", new ApiKeyRecord(keyId, Hash(secret), scope, source, label, now, null));
+    }
+
+    /// <summary>Splits a presented key into id and secret; null when it is not shaped like a key.</summary>
+    public static (string KeyId, string Secret)? Parse(string? presented)
+    {
+        if (presented is null || presented.Length > 200 || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = presented.AsSpan(Prefix.Length);
+        var sep = rest.IndexOf('_');
+        if (sep != 16)
+        {
+            return null;
+        }
+
+        return (rest[..sep].ToString(), rest[(sep + 1)..].ToString());
+    }
+
+    /// <summary>Constant-time check of a presented secret against the stored hash.</summary>
+    public static bool Verify(ApiKeyRecord record, string secret) =>
+        record.RevokedAt is null && CryptographicOperations.FixedTimeEquals(record.SecretHash, Hash(secret));
+
+    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static string Base64Url(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

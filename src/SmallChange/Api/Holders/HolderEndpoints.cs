@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmallChange.Api.Sources;
+using SmallChange.Core.Common;
+using SmallChange.Core.Holders;
+using SmallChange.Core.Ledger;
+using SmallChange.Core.Ports;
+using SmallChange.Http;
+
+namespace SmallChange.Api.Holders;
+
+public sealed record CreateHolderRequest(string? ExternalRef, string? Name, string? Country);
+
+public sealed record HolderResponse(Guid Id, string ExternalRef, string Name, string Country, string Status, int KycTier, string CreatedAt)
+{
+    public static HolderResponse From(Holder h) =>
+        new(h.Id.Value, h.ExternalRef, h.Name.Value, h.Country, h.Status.ToString().ToLowerInvariant(), h.KycTier, Wire.Time(h.CreatedAt));
+}
+
+public sealed record CurrencyBalance(string Currency, string Available, string Held, string Posted);
+
+public sealed record SourceBalance(Guid SourceId, string Currency, string Credited, long Credits);
+
+public sealed record BalancesResponse(Guid HolderId, IReadOnlyList<CurrencyBalance> Balances, IReadOnlyList<SourceBalance> BySource);
+
+public static class HolderEndpoints
+{
+    public static RouteGroupBuilder MapHolders(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/holders").WithTags("Holders").RequireAuthorization(Policies.Operator);
+        g.MapPost("/", Create);
+        g.MapGet("/", List);
+        g.MapGet("/{id:guid}", Get);
+        g.MapGet("/{id:guid}/balances", Balances);
+        return v1;
+    }
+
+    /// <summary>
+    /// Creates a holder at KYC tier 0. Idempotent by external reference: the same reference with the same content
+    /// answers 200 with the original; with other content, 409.
+    /// </summary>
+    private static async Task<Results<Created<HolderResponse>, Ok<HolderResponse>, ProblemHttpResult>> Create(
+        CreateHolderRequest body, IStore store, TimeProvider clock, HttpContext http)
+    {
+        var reference = body.ExternalRef?.Trim();
+        if (string.IsNullOrEmpty(reference) || reference.Length > 128 || reference.Any(char.IsControl))
+        {
+            return Problems.Result("holder.external_ref_invalid", "external_ref is required: 1 to 128 characters without control characters.", "external_ref", http);
+        }
+
+        var name = body.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || name.Any(char.IsControl))
+        {
+            return Problems.Result("holder.name_invalid", "name is required: 1 to 200 characters without control characters.", "name", http);
+        }
+
+        var country = body.Country?.Trim().ToUpperInvariant();
+        if (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+        {
+            return Problems.Result("holder.country_invalid", "country is an ISO 3166-1 alpha-2 code such as KR, US or DE.", "country", http);
+        }
+
+        var holder = new Holder(HolderId.New(), reference, new PersonName(name), country, HolderStatus.Active, 0, clock.GetUtcNow());
+        var (created, existing) = await store.WriteAsync(async tx =>
+        {
+            var found = await tx.FindHolderByRef(reference);
+            if (found is not null)
+            {
+                return (false, found);
+            }
+
+            await tx.InsertHolder(holder);
+            return (true, holder);
+        }, http.RequestAborted);
+        if (created)
+        {
+            return TypedResults.Created($"/v1/holders/{holder.Id}", HolderResponse.From(holder));
+        }
+
+        return existing.Name.Value == name && existing.Country == country
+            ? TypedResults.Ok(HolderResponse.From(existing))
+            : Problems.Result("holder.conflict", "A holder with this external_ref exists with different details.", "external_ref", http);
+    }
+
+    private static async Task<Ok<ListResponse<HolderResponse>>> List(IStore store, string? cursor, int? limit, HttpContext http)
+    {
+        var page = await store.ReadAsync(r => r.ListHolders(cursor, Paging.Limit(limit)), http.RequestAborted);
+        return TypedResults.Ok(new ListResponse<HolderResponse>(page.Items.Select(HolderResponse.From).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Results<Ok<HolderResponse>, ProblemHttpResult>> Get(Guid id, IStore store, HttpContext http)
+    {
+        var holder = await store.ReadAsync(r => r.GetHolder(new HolderId(id)), http.RequestAborted);
+        return holder is null ? Problems.Result("holder.not_found", "No such holder.", http: http) : TypedResults.Ok(HolderResponse.From(holder));
+    }
+
+    private static async Task<Results<Ok<BalancesResponse>, ProblemHttpResult>> Balances(Guid id, IStore store, HttpContext http)
+    {
+        var holderId = new HolderId(id);
+        var result = await store.ReadAsync(async r =>
+        {
+            if (await r.GetHolder(holderId) is null)
+            {
+                return null;
+            }
+
+            var wallets = await r.ListAccounts(AccountKind.HolderWallet, holderId.Value);
+            var totals = await r.CreditTotals(holderId);
+            return new BalancesResponse(
+                id,
+                wallets.Select(w => new CurrencyBalance(w.Currency.Code, w.Available.ToDecimalString(), w.Held.ToDecimalString(), w.Posted.ToDecimalString())).ToList(),
+                totals.Select(t => new SourceBalance(t.Source.Value, t.Currency,
+                    new Core.Money.Money(t.Units, Core.Money.Currencies.Find(t.Currency)!).ToDecimalString(), t.Count)).ToList());
+        }, http.RequestAborted);
+        return result is null ? Problems.Result("holder.not_found", "No such holder.", http: http) : TypedResults.Ok(result);
+    }
+}

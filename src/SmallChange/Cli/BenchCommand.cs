@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace SmallChange.Cli;
+
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Benchmarks (see docs/performance.md)");
+        bench.Subcommands.Add(BenchIngest.Create());
+        return bench;
+    }
+}

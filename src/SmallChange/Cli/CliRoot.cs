@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace SmallChange.Cli;
+
+/// <summary>The verbs of <c>smallchange</c>. Every verb takes <c>--db</c>.</summary>
+public static class CliRoot
+{
+    public static readonly Option<string> Db = new("--db")
+    {
+        Description = "SQLite file path or connection string",
+        DefaultValueFactory = _ => Hosting.StoreFactory.DefaultDb,
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("SmallChange: aggregate micropayment balances and cash them out safely.");
+        root.Options.Add(Db);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using SmallChange.Hosting;
+
+namespace SmallChange.Cli;
+
+public static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("migrate", "Apply pending numbered migrations to the database");
+        cmd.SetAction(async (parse, ct) =>
+        {
+            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            var applied = await store.MigrateAsync(ct);
+            Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using SmallChange.Core.Credits;
+using SmallChange.Hosting;
+
+namespace SmallChange.Cli;
+
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("serve", "Serve the API (and, later, the portal and console) on 127.0.0.1");
+        var demo = new Option<bool>("--demo") { Description = "Seed demo sources, holders and credits and print an operator key" };
+        var urls = new Option<string>("--urls") { Description = "Listen addresses", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        cmd.Options.Add(demo);
+        cmd.Options.Add(urls);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var options = new ServeOptions(parse.GetValue(CliRoot.Db)!, parse.GetValue(urls)!);
+            await using var store = StoreFactory.Open(options.Db, options.Clock);
+            await store.MigrateAsync(ct);
+            await using var app = SmallChangeHost.Build(options, store);
+            if (parse.GetValue(demo))
+            {
+                var info = await DemoSeed.Run(store, app.Services.GetRequiredService<CreditService>(), options.Clock, ct);
+                Console.WriteLine("SmallChange demo data is ready.");
+                Console.WriteLine($"  operator key: {info.OperatorKey}");
+                foreach (var (source, key) in info.Sources)
+                {
+                    Console.WriteLine($"  source {source.Id} ({source.Name}) key: {key}");
+                }
+
+                foreach (var h in info.Holders)
+                {
+                    Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef}");
+                }
+            }
+
+            Console.WriteLine($"Listening on {options.Urls} (database: {options.Db}). Ctrl+C to stop.");
+            await app.RunAsync(ct);
+            return 0;
+        });
+        return cmd;
+    }
+}

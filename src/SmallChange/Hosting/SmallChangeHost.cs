@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using SmallChange.Api.Credits;
+using SmallChange.Api.Holders;
+using SmallChange.Api.Sources;
+using SmallChange.Core.Common;
+using SmallChange.Core.Credits;
+using SmallChange.Core.Ledger;
+using SmallChange.Core.Ports;
+using SmallChange.Http;
+using SmallChange.Workers;
+
+namespace SmallChange.Hosting;
+
+/// <summary>What <c>smallchange serve</c> runs with.</summary>
+public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true)
+{
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public string ContentRoot { get; init; } = AppContext.BaseDirectory;
+}
+
+public static class SmallChangeHost
+{
+    /// <summary>Builds the web host: API under /v1, OpenAPI, health, workers. The store must already be migrated.</summary>
+    public static WebApplication Build(ServeOptions options, IStore store, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.ContentRoot, Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("SmallChange", LogLevel.Information);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(options.Clock);
+        builder.Services.AddSmallChangeCore();
+        builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddAuthentication(ApiKeyAuthHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Operator, p => p.RequireClaim(ApiKeyAuthHandler.ScopeClaim, "operator"))
+            .AddPolicy(Policies.AnyKey, p => p.RequireAuthenticatedUser());
+        builder.Services.AddHealthChecks();
+        if (options.RunWorkers)
+        {
+            builder.Services.AddHostedService<HoldExpiryWorker>();
+        }
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler(e => e.Run(WriteUnhandled));
+        app.UseStatusCodePages(async ctx =>
+        {
+            var http = ctx.HttpContext;
+            if (!http.Response.HasStarted && http.Response.ContentLength is null)
+            {
+                var code = http.Response.StatusCode switch
+                {
+                    404 => "resource.not_found",
+                    405 => "request.method_not_allowed",
+                    415 => "request.unsupported_media_type",
+                    _ => "request.invalid",
+                };
+                await http.Response.WriteAsJsonAsync(Problems.Create(new Error(code, "See the API reference at /openapi/v1.json."), http.Response.StatusCode, http),
+                    options: null, contentType: "application/problem+json");
+            }
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        var v1 = app.MapGroup("/v1");
+        v1.MapSources().MapHolders().MapCredits();
+        return app;
+    }
+
+    public static IServiceCollection AddSmallChangeCore(this IServiceCollection services)
+    {
+        services.AddSingleton<LedgerEngine>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<CreditService>();
+        return services;
+    }
+
+    private static async Task WriteUnhandled(HttpContext http)
+    {
+        var ex = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, error) = ex switch
+        {
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException } =>
+                (400, new Error("request.malformed_json", "The body is not valid JSON for this request.")),
+            BadHttpRequestException b when b.StatusCode == 413 => (413, new Error("request.too_large", "The request body is too large.")),
+            BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+                (400, new Error("request.body_required", "A JSON body is required.")),
+            BadHttpRequestException b => (400, new Error("request.invalid", "The request is not valid: check parameters and their formats.")),
+            InvalidCursorException => (400, new Error("cursor.invalid", "The cursor is not one this API issued.", "cursor")),
+            OperationCanceledException => (499, new Error("request.cancelled", "The request was cancelled.")),
+            _ => (500, new Error("server.error", "An unexpected error occurred. Nothing was committed unless a later read shows it.")),
+        };
+        if (status == 500)
+        {
+            // Log the exception type and trace id only: messages can carry request data.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmallChange.Http")
+                .LogError("Unhandled {ExceptionType} on {Path} trace {TraceId}", ex?.GetType().FullName, http.Request.Path.Value, http.TraceIdentifier);
+        }
+
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsJsonAsync(Problems.Create(error, status, http), options: null, contentType: "application/problem+json");
+    }
+}
