@@ -28,7 +28,7 @@ public interface IStore : IAsyncDisposable
 /// <summary>A page of results and the opaque cursor of the next page (null at the end).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-public interface IStoreReader
+public partial interface IStoreReader
 {
     ValueTask<Account?> GetAccount(AccountId id);
 
@@ -86,7 +86,7 @@ public interface IStoreReader
     IAsyncEnumerable<AccountTotals> TotalsFromTransfers();
 }
 
-public interface IStoreTx : IStoreReader
+public partial interface IStoreTx : IStoreReader
 {
     /// <summary>Returns the account for a key, creating it with zero totals if needed.</summary>
     ValueTask<Account> EnsureAccount(AccountKey key);

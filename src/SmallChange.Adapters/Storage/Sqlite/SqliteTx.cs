@@ -16,7 +16,7 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// Reads and writes inside one SQLite transaction. Statements are prepared once per connection and reused
 /// (the writer connection lives as long as the store). Every value is a bound parameter.
 /// </summary>
-internal sealed class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
+internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
 {
     private const string TransferColumns =
         "seq, id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at";
