@@ -1,7 +1,17 @@
+using System.CommandLine;
 using SmallChange.Cli;
+using SmallChange.Hosting;
 
 // smallchange: one executable for the API server and every operator verb.
-return await CliRoot.Build().Parse(args).InvokeAsync();
+try
+{
+    return await CliRoot.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (ex is StoreConfigurationException or ConfigurationException)
+{
+    Console.Error.WriteLine($"smallchange: {ex.Message}");
+    return 2;
+}
 
 /// <summary>The entry point's type, for tests that need an assembly marker.</summary>
 public partial class Program;

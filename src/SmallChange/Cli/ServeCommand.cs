@@ -11,11 +11,32 @@ public static class ServeCommand
         var cmd = new Command("serve", "Serve the API (and, later, the portal and console) on 127.0.0.1");
         var demo = new Option<bool>("--demo") { Description = "Seed demo sources, holders and credits and print an operator key" };
         var urls = new Option<string>("--urls") { Description = "Listen addresses", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var config = new Option<string?>("--config") { Description = "Folder with providers.json and fx-rates.json (default: config next to the executable)" };
+        var delay = new Option<double>("--sandbox-delay") { Description = "Seconds before a sandbox payout settles", DefaultValueFactory = _ => 3 };
+        var failBps = new Option<int>("--sandbox-failure-bps") { Description = "Share of sandbox payouts that fail, basis points", DefaultValueFactory = _ => 300 };
+        var returnBps = new Option<int>("--sandbox-return-bps") { Description = "Share of paid sandbox payouts returned later, basis points", DefaultValueFactory = _ => 100 };
         cmd.Options.Add(demo);
         cmd.Options.Add(urls);
+        cmd.Options.Add(config);
+        cmd.Options.Add(delay);
+        cmd.Options.Add(failBps);
+        cmd.Options.Add(returnBps);
         cmd.SetAction(async (parse, ct) =>
         {
-            var options = new ServeOptions(parse.GetValue(CliRoot.Db)!, parse.GetValue(urls)!);
+            var options = new ServeOptions(parse.GetValue(CliRoot.Db)!, parse.GetValue(urls)!)
+            {
+                Sandbox = new Adapters.Rails.Sandbox.SandboxOptions
+                {
+                    SettleDelay = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(delay), 0, 86_400)),
+                    FailureBps = Math.Clamp(parse.GetValue(failBps), 0, 10_000),
+                    ReturnBps = Math.Clamp(parse.GetValue(returnBps), 0, 10_000),
+                },
+            };
+            if (parse.GetValue(config) is { } dir)
+            {
+                options = options with { ConfigDir = Path.GetFullPath(dir) };
+            }
+
             await using var store = StoreFactory.Open(options.Db, options.Clock);
             await store.MigrateAsync(ct);
             await using var app = SmallChangeHost.Build(options, store);

@@ -1,7 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using SmallChange.Adapters.Rails.Sandbox;
+using SmallChange.Api.Cashouts;
 using SmallChange.Api.Credits;
+using SmallChange.Api.Destinations;
+using SmallChange.Api.Providers;
+using SmallChange.Api.Quotes;
+using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
@@ -19,6 +25,11 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public string ContentRoot { get; init; } = AppContext.BaseDirectory;
+
+    /// <summary>Folder with providers.json and fx-rates.json; default: <c>config</c> next to the executable.</summary>
+    public string ConfigDir { get; init; } = Path.Combine(AppContext.BaseDirectory, "config");
+
+    public SandboxOptions Sandbox { get; init; } = new();
 }
 
 public static class SmallChangeHost
@@ -30,10 +41,17 @@ public static class SmallChangeHost
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("SmallChange", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSmallChangeCore();
+        builder.Services.AddSingleton(PayoutConfig.Load(options.ConfigDir));
+        builder.Services.AddSingleton(options.Sandbox);
+        builder.Services.AddSingleton<IPayoutRail, SandboxRail>();
+        builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
+        builder.Services.AddSingleton<CashoutService>();
+        builder.Services.AddSingleton<CashoutProcessor>();
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
@@ -47,6 +65,7 @@ public static class SmallChangeHost
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
+            builder.Services.AddHostedService<PayoutWorker>();
         }
 
         configure?.Invoke(builder);
@@ -73,7 +92,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts();
         return app;
     }
 

@@ -16,6 +16,8 @@ public sealed record HolderResponse(Guid Id, string ExternalRef, string Name, st
         new(h.Id.Value, h.ExternalRef, h.Name.Value, h.Country, h.Status.ToString().ToLowerInvariant(), h.KycTier, Wire.Time(h.CreatedAt));
 }
 
+public sealed record KycRequest(int? Tier);
+
 public sealed record CurrencyBalance(string Currency, string Available, string Held, string Posted);
 
 public sealed record SourceBalance(Guid SourceId, string Currency, string Credited, long Credits);
@@ -31,6 +33,7 @@ public static class HolderEndpoints
         g.MapGet("/", List);
         g.MapGet("/{id:guid}", Get);
         g.MapGet("/{id:guid}/balances", Balances);
+        g.MapPut("/{id:guid}/kyc", SetKyc);
         return v1;
     }
 
@@ -91,6 +94,18 @@ public static class HolderEndpoints
     {
         var holder = await store.ReadAsync(r => r.GetHolder(new HolderId(id)), http.RequestAborted);
         return holder is null ? Problems.Result("holder.not_found", "No such holder.", http: http) : TypedResults.Ok(HolderResponse.From(holder));
+    }
+
+    /// <summary>Sets the holder's KYC tier (0: receive only; 1: verified identity; 2: enhanced due diligence).</summary>
+    private static async Task<Results<Ok<HolderResponse>, ProblemHttpResult>> SetKyc(Guid id, KycRequest body, Core.Cashouts.CashoutService cashouts, HttpContext http)
+    {
+        if (body.Tier is not { } tier)
+        {
+            return Problems.Result("kyc.tier_invalid", "tier is 0, 1 or 2.", "tier", http);
+        }
+
+        var r = await cashouts.SetKycTier(new HolderId(id), tier, http.RequestAborted);
+        return r.TryGet(out var h, out var err) ? TypedResults.Ok(HolderResponse.From(h)) : Problems.Result(err, http);
     }
 
     private static async Task<Results<Ok<BalancesResponse>, ProblemHttpResult>> Balances(Guid id, IStore store, HttpContext http)

@@ -1,0 +1,257 @@
+using SmallChange.Core.Common;
+using SmallChange.Core.Destinations;
+using SmallChange.Core.Holders;
+using SmallChange.Core.Ledger;
+using SmallChange.Core.Ports;
+using SmallChange.Core.Providers;
+using SmallChange.Core.Quotes;
+
+namespace SmallChange.Core.Cashouts;
+
+/// <summary>A cash-out request: which locked quote, to which destination, optionally which provider of the quote.</summary>
+public sealed record CashoutCommand(HolderId Holder, QuoteId Quote, DestinationId Destination, string? ProviderId);
+
+/// <summary>The cash-out and whether this call created it or replayed an earlier one with the same idempotency key.</summary>
+public sealed record CashoutResult(Cashout Cashout, bool Replayed);
+
+/// <summary>
+/// Quotes, destinations and cash-outs. A cash-out request runs its checks in order, each recorded with its reason,
+/// and commits the idempotency key, the hold, the cash-out, its events and the outbox row in one transaction.
+/// </summary>
+public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock)
+{
+    public const string IdempotencyScope = "cashout";
+
+    public PayoutSetup Setup => setup;
+
+    /// <summary>Prices a cash-out for a holder and locks it for <see cref="PayoutSetup.QuoteLock"/>.</summary>
+    public async Task<Result<StoredQuote>> Quote(HolderId holder, QuoteRequest request, CancellationToken ct = default)
+    {
+        if (await store.ReadAsync(r => r.GetHolder(holder), ct) is null)
+        {
+            return new Error("holder.not_found", "No such holder.", "holder_id");
+        }
+
+        var draft = QuoteCalculator.Calculate(request with { IncludeSandbox = setup.IncludeSandbox }, setup.Catalog, setup.Rates);
+        if (!draft.TryGet(out var d, out var error))
+        {
+            return error;
+        }
+
+        var now = clock.GetUtcNow();
+        var quote = new StoredQuote(QuoteId.New(), holder, d, now, now + setup.QuoteLock);
+        await store.WriteAsync(async tx => { await tx.InsertQuote(quote); return 0; }, ct);
+        return quote;
+    }
+
+    /// <summary>Validates and stores a payout destination for a holder.</summary>
+    public async Task<Result<Destination>> AddDestination(HolderId holder, DestinationInput input, string? currencyCode, CancellationToken ct = default)
+    {
+        if (await store.ReadAsync(r => r.GetHolder(holder), ct) is null)
+        {
+            return new Error("holder.not_found", "No such holder.", "holder_id");
+        }
+
+        var validated = DestinationValidator.Validate(input);
+        if (!validated.TryGet(out var v, out var error))
+        {
+            return error;
+        }
+
+        var country = v.Country ?? input.Country?.ToUpperInvariant();
+        if (country is null)
+        {
+            return new Error("destination.country", "country is required for this destination.", "country");
+        }
+
+        Money.Currency? currency;
+        if (currencyCode is null)
+        {
+            currency = Destination.DefaultCurrency(country);
+            if (currency is null)
+            {
+                return new Error("destination.currency_required", $"Name the payout currency for a destination in {country}.", "currency");
+            }
+        }
+        else if ((currency = Money.Currencies.Find(currencyCode)) is null)
+        {
+            return new Error("currency.unknown", "Unknown currency code.", "currency");
+        }
+
+        var destination = Destination.From(DestinationId.New(), holder, v, country, currency, clock.GetUtcNow());
+        await store.WriteAsync(async tx => { await tx.InsertDestination(destination); return 0; }, ct);
+        return destination;
+    }
+
+    /// <summary>
+    /// Requests a cash-out. Idempotent by <paramref name="idempotencyKey"/>: a replay with the same request returns the
+    /// original cash-out; the same key with another request is a conflict and writes nothing.
+    /// Bad references (unknown, foreign or expired quote, destination not matching the quote) are errors and write nothing;
+    /// failed checks produce a rejected cash-out with its reasons.
+    /// </summary>
+    public async Task<Result<CashoutResult>> Request(CashoutCommand cmd, string idempotencyKey, byte[] requestHash, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 128 || idempotencyKey.Any(char.IsControl))
+        {
+            return new Error("idempotency.key_invalid", "Send an Idempotency-Key header of 1 to 128 printable characters.", "Idempotency-Key");
+        }
+
+        var now = clock.GetUtcNow();
+        var (holder, quote, destination, existing) = await store.ReadAsync(async r => (
+            await r.GetHolder(cmd.Holder),
+            await r.GetQuote(cmd.Quote),
+            await r.GetDestination(cmd.Destination),
+            await r.FindIdempotency(IdempotencyScope, idempotencyKey)), ct);
+        if (existing is not null)
+        {
+            return await Replay(existing, requestHash, ct);
+        }
+
+        if (holder is null)
+        {
+            return new Error("holder.not_found", "No such holder.", "holder_id");
+        }
+
+        if (quote is null || quote.Holder != holder.Id)
+        {
+            return new Error("quote.not_found", "No such quote for this holder.", "quote_id");
+        }
+
+        if (quote.ExpiresAt <= now)
+        {
+            return new Error("quote.expired", "The quote has expired; ask for a new one.", "quote_id");
+        }
+
+        if (destination is null || destination.Holder != holder.Id)
+        {
+            return new Error("destination.not_found", "No such destination for this holder.", "destination_id");
+        }
+
+        if (destination.Currency != quote.Draft.PayoutCurrency || destination.Country != quote.Draft.DestinationCountry)
+        {
+            return new Error("quote.destination_mismatch",
+                $"The quote is for {quote.Draft.PayoutCurrency.Code} in {quote.Draft.DestinationCountry}; the destination receives {destination.Currency.Code} in {destination.Country}.",
+                "destination_id");
+        }
+
+        var options = quote.Draft.Options.Where(o => o.Method == destination.Method).ToList();
+        var option = cmd.ProviderId is null
+            ? options.OrderByDescending(o => o.Net.Units).ThenBy(o => o.EffectiveCostBps).ThenBy(o => o.TypicalArrival).FirstOrDefault()
+            : options.FirstOrDefault(o => o.ProviderId == cmd.ProviderId);
+        if (option is null)
+        {
+            return new Error("quote.no_option",
+                cmd.ProviderId is null
+                    ? $"The quote has no {destination.Method.ToWireName()} option for this destination."
+                    : $"The quote has no {destination.Method.ToWireName()} option from provider '{cmd.ProviderId}'.",
+                cmd.ProviderId is null ? "destination_id" : "provider_id");
+        }
+
+        var wallet = await accounts.Resolve(AccountKey.Wallet(holder.Id, option.Gross.Currency), ct);
+        var clearing = await accounts.Resolve(AccountKey.Clearing(option.Gross.Currency), ct);
+        var checks = Checks(holder, option, now);
+        var id = CashoutId.New();
+        var holdId = TransferId.New();
+
+        return await store.WriteAsync<Result<CashoutResult>>(async tx =>
+        {
+            var raced = await tx.FindIdempotency(IdempotencyScope, idempotencyKey);
+            if (raced is not null)
+            {
+                return await ReplayIn(tx, raced, requestHash);
+            }
+
+            var state = CashoutState.Approved;
+            TransferId? hold = null;
+            string? reason = null;
+            if (checks.Any(c => c.Outcome == CheckResult.Fail))
+            {
+                state = CashoutState.Rejected;
+                reason = checks.First(c => c.Outcome == CheckResult.Fail).Reason;
+            }
+            else
+            {
+                var r = await engine.ApplyOne(tx, TransferRequest.Hold(holdId, wallet, clearing, option.Gross.Units, ReasonCodes.CashoutHold, setup.HoldTimeout, id.Value));
+                if (r.Status == TransferStatus.Created)
+                {
+                    checks.Add(CheckResult.Passed("funds", $"held {option.Gross}"));
+                    hold = holdId;
+                }
+                else
+                {
+                    checks.Add(CheckResult.Failed("funds", "funds.insufficient", $"the wallet cannot cover {option.Gross} ({r.Status})"));
+                    state = CashoutState.Rejected;
+                    reason = "funds.insufficient";
+                }
+            }
+
+            var cashout = new Cashout(id, holder.Id, quote.Id, destination.Id, option.ProviderId, option.Method, state,
+                option.Gross, option.TotalFee, option.Net, option, checks, hold, null, reason, now, now);
+            await tx.InsertCashout(cashout);
+            await tx.InsertCashoutEvent(new CashoutEvent(id, 1, CashoutState.Requested, null, now));
+            await tx.InsertCashoutEvent(new CashoutEvent(id, 2, state, reason, now));
+            if (state == CashoutState.Approved)
+            {
+                await tx.InsertOutbox(id, now);
+            }
+
+            await tx.InsertIdempotency(new IdempotencyRecord(IdempotencyScope, idempotencyKey, requestHash, 201, id.ToString(), now));
+            return new CashoutResult(cashout, false);
+        }, ct);
+    }
+
+    private List<CheckResult> Checks(Holder holder, QuoteOption option, DateTimeOffset now)
+    {
+        var checks = new List<CheckResult>
+        {
+            holder.Status == HolderStatus.Active
+                ? CheckResult.Passed("holder_status", "active")
+                : CheckResult.Failed("holder_status", "holder.not_active", $"the holder is {holder.Status.ToString().ToLowerInvariant()}"),
+            holder.KycTier >= 1
+                ? CheckResult.Passed("kyc_tier", $"tier {holder.KycTier}")
+                : CheckResult.Failed("kyc_tier", "kyc.tier_insufficient", "tier 0 can receive but not cash out; tier 1 (verified identity) is required"),
+        };
+        var provider = setup.Catalog.Find(option.ProviderId);
+        var eligibility = provider?.Eligibility(now);
+        checks.Add(provider is not null && eligibility!.IsQuotable
+            ? CheckResult.Passed("provider", option.ProviderId)
+            : CheckResult.Failed("provider", "provider.not_quotable", $"provider {option.ProviderId} is not quotable now: {string.Join(", ", eligibility?.Reasons ?? ["unknown provider"])}"));
+        checks.Add(CheckResult.Passed("limits", $"gross {option.Gross} within the provider's per-payout limits at quote time"));
+        return checks;
+    }
+
+    private async Task<Result<CashoutResult>> Replay(IdempotencyRecord existing, byte[] requestHash, CancellationToken ct) =>
+        await store.ReadAsync(async r => await ReplayIn(r, existing, requestHash), ct);
+
+    private static async ValueTask<Result<CashoutResult>> ReplayIn(IStoreReader r, IdempotencyRecord existing, byte[] requestHash)
+    {
+        if (!existing.RequestHash.AsSpan().SequenceEqual(requestHash))
+        {
+            return new Error("idempotency.conflict", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
+        }
+
+        var cashout = await r.GetCashout(new CashoutId(Guid.Parse(existing.ResponseBody)));
+        return new CashoutResult(cashout!, true);
+    }
+
+    /// <summary>Sets a holder's KYC tier (0–2). The compliance review that decides it arrives with the KYC workflow.</summary>
+    public async Task<Result<Holder>> SetKycTier(HolderId holder, int tier, CancellationToken ct = default)
+    {
+        if (tier is < 0 or > 2)
+        {
+            return new Error("kyc.tier_invalid", "tier is 0, 1 or 2.", "tier");
+        }
+
+        var h = await store.WriteAsync(async tx =>
+        {
+            if (await tx.GetHolder(holder) is null)
+            {
+                return null;
+            }
+
+            await tx.SetHolderKycTier(holder, tier);
+            return await tx.GetHolder(holder);
+        }, ct);
+        return h is null ? new Error("holder.not_found", "No such holder.", "holder_id") : h;
+    }
+}
