@@ -21,6 +21,7 @@ public static class CliRoot
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 }
