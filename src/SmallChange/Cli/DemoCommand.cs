@@ -19,7 +19,8 @@ namespace SmallChange.Cli;
 /// <summary>
 /// <c>smallchange demo</c>: simulates D days of micropayments for N holders on a simulated clock — creator earnings of
 /// a few cents, carrier refunds, gift-card credit — and the cash-outs holders make when the fees stop hurting, settled by
-/// the sandbox providers. Deterministic for a given seed. Ends with a summary table.
+/// the sandbox providers. The seed fixes holders, credits and behaviour; settlement outcomes are drawn per cash-out id by
+/// the sandbox. Ends with a summary table and a ledger verification.
 /// </summary>
 public static class DemoCommand
 {

@@ -43,16 +43,22 @@ public static class ServeCommand
             if (parse.GetValue(demo))
             {
                 var info = await DemoSeed.Run(store, app.Services.GetRequiredService<CreditService>(), options.Clock, ct);
-                Console.WriteLine("SmallChange demo data is ready.");
-                Console.WriteLine($"  operator key: {info.OperatorKey}");
+                Console.WriteLine("SmallChange demo data is ready. Paste these lines into your shell for the README tour:");
+                Console.WriteLine($"  export SC_API={options.Urls.Split(';')[0].TrimEnd('/')}");
+                Console.WriteLine($"  export SC_KEY={info.OperatorKey}");
+                var (creator, creatorKey) = info.Sources.First(s => s.Source.Type == Core.Sources.SourceType.CreatorEarnings);
+                Console.WriteLine($"  export SC_SOURCE={creator.Id}");
+                Console.WriteLine($"  export SC_SOURCE_KEY={creatorKey}");
+                Console.WriteLine($"  export SC_HOLDER={info.Holders.First(h => h.ExternalRef == "demo-ava").Id}");
+                Console.WriteLine("Other demo sources and holders:");
                 foreach (var (source, key) in info.Sources)
                 {
-                    Console.WriteLine($"  source {source.Id} ({source.Name}) key: {key}");
+                    Console.WriteLine($"  source {source.Id} {source.Name}: key {key}");
                 }
 
                 foreach (var h in info.Holders)
                 {
-                    Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef}");
+                    Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef} ({h.Country})");
                 }
             }
 
