@@ -62,8 +62,9 @@ public static class ServeCommand
                 }
             }
 
+            await app.StartAsync(ct);
             Console.WriteLine($"Listening on {options.Urls} (database: {options.Db}). Ctrl+C to stop.");
-            await app.RunAsync(ct);
+            await app.WaitForShutdownAsync(ct);
             return 0;
         });
         return cmd;
