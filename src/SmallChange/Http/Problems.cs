@@ -63,11 +63,14 @@ public static class Problems
         400 => "Bad request",
         401 => "Unauthenticated",
         404 => "Not found",
+        405 => "Method not allowed",
         409 => "Conflict",
         413 => "Request too large",
+        415 => "Unsupported media type",
         422 => "Unprocessable",
         429 => "Too many requests",
         503 => "Service unavailable",
-        _ => "Server error",
+        >= 500 => "Server error",
+        _ => "Client error",
     };
 }
