@@ -31,16 +31,15 @@ public sealed class ProblemDetailsTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal("Not found", problem.GetProperty("title").GetString());
     }
 
-    // Known bug (reported): Problems.TitleFor has no 405 or 415 entry, so client errors are titled "Server error".
-    [Theory(Skip = "Bug: 405 and 415 problems are titled \"Server error\" (Problems.TitleFor falls through to its default)")]
-    [InlineData("DELETE", "/v1/sources", "application/json")]
-    [InlineData("POST", "/v1/credits", "text/plain")]
-    public async Task Problem_405Or415_IsNotTitledServerError(string method, string path, string mediaType)
+    // A regression test: Problems.TitleFor once had no 405 or 415 entry, so these client errors were titled "Server error".
+    [Theory]
+    [InlineData("DELETE", "/v1/sources", "application/json", HttpStatusCode.MethodNotAllowed, "request.method_not_allowed", "Method not allowed")]
+    [InlineData("POST", "/v1/credits", "text/plain", HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type", "Unsupported media type")]
+    public async Task Problem_405Or415_IsTitledAsClientError(string method, string path, string mediaType, HttpStatusCode status, string code, string title)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Json.Raw("{}", mediaType) };
         using var r = await api.Operator.SendAsync(request);
-        var problem = await Json.Expect(r, r.StatusCode);
-        Assert.True((int)r.StatusCode is 405 or 415);
-        Assert.NotEqual("Server error", problem.GetProperty("title").GetString());
+        var problem = await Json.ExpectProblem(r, status, code);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
     }
 }
