@@ -3,9 +3,10 @@ using System.Collections.Frozen;
 namespace SmallChange.Core.Destinations;
 
 /// <summary>ISO 3166-1 alpha-2 country codes (all 249 officially assigned), plus XK (Kosovo), which the IBAN registry uses.</summary>
-internal static class CountryCodes
+public static class CountryCodes
 {
-    internal static readonly FrozenSet<string> All = (
+    /// <summary>Every assigned ISO 3166-1 alpha-2 code (plus XK), upper case.</summary>
+    public static readonly FrozenSet<string> All = (
         "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ " +
         "BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
         "CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ " +

@@ -71,6 +71,21 @@ public static class SmallChangeHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseExceptionHandler(e => e.Run(WriteUnhandled));
+        app.Use(async (http, next) =>
+        {
+            // Client mistakes found while binding (malformed JSON, bad cursor) are answered here, so the exception
+            // handler above only ever sees real server errors.
+            try
+            {
+                await next(http);
+            }
+            catch (Exception ex) when (ex is BadHttpRequestException or InvalidCursorException && !http.Response.HasStarted)
+            {
+                var (status, error) = ClientError(ex);
+                http.Response.StatusCode = status;
+                await http.Response.WriteAsJsonAsync(Problems.Create(error, status, http), options: null, contentType: "application/problem+json");
+            }
+        });
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
@@ -104,18 +119,24 @@ public static class SmallChangeHost
         return services;
     }
 
+    private static (int Status, Error Error) ClientError(Exception ex) => ex switch
+    {
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException } =>
+            (400, new Error("request.malformed_json", "The body is not valid JSON for this request.")),
+        BadHttpRequestException b when b.StatusCode == 413 => (413, new Error("request.too_large", "The request body is too large.")),
+        BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+            (400, new Error("request.body_required", "A JSON body is required.")),
+        BadHttpRequestException b when b.StatusCode == 415 => (415, new Error("request.unsupported_media_type", "Send the body as application/json.")),
+        InvalidCursorException => (400, new Error("cursor.invalid", "The cursor is not one this API issued.", "cursor")),
+        _ => (400, new Error("request.invalid", "The request is not valid: check parameters and their formats.")),
+    };
+
     private static async Task WriteUnhandled(HttpContext http)
     {
         var ex = http.Features.Get<IExceptionHandlerFeature>()?.Error;
         var (status, error) = ex switch
         {
-            BadHttpRequestException { InnerException: System.Text.Json.JsonException } =>
-                (400, new Error("request.malformed_json", "The body is not valid JSON for this request.")),
-            BadHttpRequestException b when b.StatusCode == 413 => (413, new Error("request.too_large", "The request body is too large.")),
-            BadHttpRequestException b when b.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
-                (400, new Error("request.body_required", "A JSON body is required.")),
-            BadHttpRequestException b => (400, new Error("request.invalid", "The request is not valid: check parameters and their formats.")),
-            InvalidCursorException => (400, new Error("cursor.invalid", "The cursor is not one this API issued.", "cursor")),
+            BadHttpRequestException or InvalidCursorException => ClientError(ex),
             OperationCanceledException => (499, new Error("request.cancelled", "The request was cancelled.")),
             _ => (500, new Error("server.error", "An unexpected error occurred. Nothing was committed unless a later read shows it.")),
         };

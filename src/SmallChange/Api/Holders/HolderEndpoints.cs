@@ -57,7 +57,7 @@ public static class HolderEndpoints
         }
 
         var country = body.Country?.Trim().ToUpperInvariant();
-        if (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+        if (country is null || !Core.Destinations.CountryCodes.All.Contains(country))
         {
             return Problems.Result("holder.country_invalid", "country is an ISO 3166-1 alpha-2 code such as KR, US or DE.", "country", http);
         }
