@@ -26,6 +26,16 @@ public sealed record TestSource(Guid Id, string Key, HttpClient Client);
 public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly TempDir _dir = new("api");
+    private readonly Func<ServeOptions, ServeOptions>? _configure;
+
+    public ApiFixture()
+    {
+    }
+
+    private ApiFixture(Func<ServeOptions, ServeOptions>? configure) => _configure = configure;
+
+    /// <summary>The clock the host runs on (the system clock unless a test configured another).</summary>
+    public TimeProvider Clock { get; private set; } = TimeProvider.System;
 
     public string DbPath => _dir.File("api.db");
 
@@ -41,16 +51,19 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>A client sending no key at all.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public static async Task<ApiFixture> StartAsync()
+    public static async Task<ApiFixture> StartAsync(Func<ServeOptions, ServeOptions>? configure = null)
     {
-        var f = new ApiFixture();
+        var f = new ApiFixture(configure);
         await f.InitializeAsync();
         return f;
     }
 
     public async Task InitializeAsync()
     {
-        Store = SqliteStore.Open(DbPath);
+        var options = new ServeOptions(DbPath, "http://127.0.0.1:0", RunWorkers: false);
+        options = _configure?.Invoke(options) ?? options;
+        Clock = options.Clock;
+        Store = SqliteStore.Open(DbPath, Clock);
         await Store.MigrateAsync();
         var op = ApiKeys.Issue(ApiKeyScope.Operator, null, "test operator", DateTimeOffset.UtcNow);
         await Store.WriteAsync(async tx =>
@@ -59,7 +72,7 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
             return 0;
         });
         OperatorKey = op.Plaintext;
-        App = SmallChangeHost.Build(new ServeOptions(DbPath, "http://127.0.0.1:0", RunWorkers: false), Store, b => b.WebHost.UseTestServer());
+        App = SmallChangeHost.Build(options, Store, b => b.WebHost.UseTestServer());
         await App.StartAsync();
         Operator = Client(OperatorKey);
         Anonymous = Client(null);
