@@ -18,6 +18,9 @@ public sealed record HolderResponse(Guid Id, string ExternalRef, string Name, st
 
 public sealed record KycRequest(int? Tier);
 
+/// <summary>One movement on a holder's wallet, from the holder's side: positive in, negative out.</summary>
+public sealed record TransferResponse(Guid Id, long Sequence, string Kind, string Reason, string Amount, string Currency, string Direction, Guid? PendingId, Guid? Reverses, Guid? Reference, string CreatedAt);
+
 public sealed record CurrencyBalance(string Currency, string Available, string Held, string Posted);
 
 public sealed record SourceBalance(Guid SourceId, string Currency, string Credited, long Credits);
@@ -34,6 +37,7 @@ public static class HolderEndpoints
         g.MapGet("/{id:guid}", Get);
         g.MapGet("/{id:guid}/balances", Balances);
         g.MapPut("/{id:guid}/kyc", SetKyc);
+        g.MapGet("/{id:guid}/transfers", Transfers);
         return v1;
     }
 
@@ -106,6 +110,47 @@ public static class HolderEndpoints
 
         var r = await cashouts.SetKycTier(new HolderId(id), tier, http.RequestAborted);
         return r.TryGet(out var h, out var err) ? TypedResults.Ok(HolderResponse.From(h)) : Problems.Result(err, http);
+    }
+
+    /// <summary>The movements on the holder's wallet in one currency, newest first, with cursor pagination.</summary>
+    private static async Task<Results<Ok<ListResponse<TransferResponse>>, ProblemHttpResult>> Transfers(
+        Guid id, string? currency, string? cursor, int? limit, IStore store, HttpContext http)
+    {
+        if (Core.Money.Currencies.Find(currency) is not { } c)
+        {
+            return Problems.Result(currency is null ? "currency.missing" : "currency.unknown", "Name the wallet with ?currency=USD (a configured ISO code).", "currency", http);
+        }
+
+        var holderId = new HolderId(id);
+        var page = await store.ReadAsync<(bool Found, Account? Wallet, Page<Transfer> Transfers)>(async r =>
+        {
+            if (await r.GetHolder(holderId) is null)
+            {
+                return (false, null, new Page<Transfer>([], null));
+            }
+
+            var w = await r.FindAccount(AccountKey.Wallet(holderId, c));
+            return (true, w, w is null ? new Page<Transfer>([], null) : await r.ListTransfers(w.Id, cursor, Paging.Limit(limit)));
+        }, http.RequestAborted);
+        var (found, wallet, transfers) = page;
+        if (!found)
+        {
+            return Problems.Result("holder.not_found", "No such holder.", http: http);
+        }
+
+        var items = transfers.Items.Select(t =>
+        {
+            var incoming = wallet is not null && t.CreditAccount == wallet.Id;
+            return new TransferResponse(t.Id.Value, t.Sequence, t.Kind switch
+            {
+                TransferKind.Pending => "hold",
+                TransferKind.PostPending => "post",
+                TransferKind.VoidPending => "void",
+                _ => "single",
+            }, t.Reason, (incoming ? t.Money : -t.Money).ToDecimalString(), t.Currency.Code, incoming ? "in" : "out",
+                t.PendingId?.Value, t.Reverses?.Value, t.Reference, Wire.Time(t.CreatedAt));
+        }).ToList();
+        return TypedResults.Ok(new ListResponse<TransferResponse>(items, transfers.NextCursor));
     }
 
     private static async Task<Results<Ok<BalancesResponse>, ProblemHttpResult>> Balances(Guid id, IStore store, HttpContext http)

@@ -31,7 +31,8 @@ public static class ProviderEndpoints
     }
 
     /// <summary>Every configured provider with its licences, fee schedules, speeds and whether it is quotable now (and why not).</summary>
-    private static Ok<IReadOnlyList<ProviderDto>> List(CashoutService cashouts, TimeProvider clock)
+    private static Results<Ok<Sources.ListResponse<ProviderDto>>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult> List(
+        CashoutService cashouts, TimeProvider clock, string? cursor, int? limit, HttpContext http)
     {
         var now = clock.GetUtcNow();
         static Dictionary<string, string> Map(IReadOnlyDictionary<Core.Money.Currency, Core.Money.Money> m) =>
@@ -44,7 +45,28 @@ public static class ProviderEndpoints
                 p.Offerings.Select(o => new OfferingDto(o.Method.ToWireName(), o.SourceCurrencies.Select(c => c.Code).ToList(), o.PayoutCurrencies.Select(c => c.Code).ToList(),
                     o.AllCountries ? ["*"] : o.Countries.ToList(), Map(o.Fees.Flat), o.Fees.PercentBps, Map(o.Fees.Minimum), Map(o.Fees.Maximum), o.Fees.FxSpreadBps,
                     System.Xml.XmlConvert.ToString(o.Speed.Typical), System.Xml.XmlConvert.ToString(o.Speed.Worst))).ToList());
-        }).ToList();
-        return TypedResults.Ok<IReadOnlyList<ProviderDto>>(list);
+        }).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+
+        // The catalogue is small and lives in configuration; the cursor is the last provider id seen.
+        var after = 0;
+        if (cursor is not null)
+        {
+            var bytes = new byte[Math.Min(cursor.Length, 256)];
+            if (cursor.Length <= 256 && Convert.TryFromBase64String(cursor, bytes, out var n))
+            {
+                var last = System.Text.Encoding.UTF8.GetString(bytes, 0, n);
+                after = list.FindIndex(p => p.Id == last) + 1;
+            }
+
+            if (after == 0)
+            {
+                return Problems.Result("cursor.invalid", "The cursor is not one this API issued.", "cursor", http);
+            }
+        }
+
+        var size = Sources.Paging.Limit(limit);
+        var page = list.Skip(after).Take(size).ToList();
+        var next = after + size < list.Count ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(page[^1].Id)) : null;
+        return TypedResults.Ok(new Sources.ListResponse<ProviderDto>(page, next));
     }
 }
