@@ -40,6 +40,41 @@ public sealed class HistoryAndProviderTests(ApiFixture api) : IClassFixture<ApiF
     }
 
     [Fact]
+    public async Task GetCredit_BySourceRef_OwnerAndOperatorSeeItOthersGet404()
+    {
+        var source = await api.CreateSource("USD");
+        var other = await api.CreateSource("USD");
+        var holder = await api.CreateHolder();
+        using (var c = await source.Client.PostAsync("/v1/credits", Json.Body(new { source_ref = "order/42 é", holder_id = holder, amount = "0.25", currency = "USD" })))
+        {
+            await Json.Expect(c, HttpStatusCode.Created);
+        }
+
+        var path = $"/v1/sources/{source.Id}/credit?source_ref={Uri.EscapeDataString("order/42 é")}";
+        using (var r = await source.Client.GetAsync(path))
+        {
+            var credit = await Json.Expect(r, HttpStatusCode.OK);
+            Assert.Equal("0.25", credit.GetProperty("amount").GetString());
+            Assert.Equal("order/42 é", credit.GetProperty("source_ref").GetString());
+        }
+
+        using (var r = await api.Operator.GetAsync(path))
+        {
+            await Json.Expect(r, HttpStatusCode.OK);
+        }
+
+        using (var r = await other.Client.GetAsync(path))
+        {
+            await Json.ExpectProblem(r, HttpStatusCode.NotFound, "credit.not_found");
+        }
+
+        using (var r = await api.Operator.GetAsync($"/v1/sources/{source.Id}/credit?source_ref=nope"))
+        {
+            await Json.ExpectProblem(r, HttpStatusCode.NotFound, "credit.not_found");
+        }
+    }
+
+    [Fact]
     public async Task GetTransfers_UnknownHolderOrCurrency_ProblemCodes()
     {
         using (var r = await api.Operator.GetAsync($"/v1/holders/{Guid.NewGuid()}/transfers?currency=USD"))

@@ -28,6 +28,7 @@ public static class SourceEndpoints
         g.MapPost("/", Create).RequireAuthorization(Policies.Operator);
         g.MapGet("/", List).RequireAuthorization(Policies.Operator);
         g.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.AnyKey);
+        g.MapGet("/{id:guid}/credit", GetCredit).RequireAuthorization(Policies.AnyKey);
         return v1;
     }
 
@@ -89,6 +90,21 @@ public static class SourceEndpoints
         }
 
         return TypedResults.Ok(SourceResponse.From(source));
+    }
+
+    /// <summary>A credit by the source's own reference, <c>?source_ref=…</c> (for the operator, or the source itself).</summary>
+    private static async Task<Results<Ok<Credits.CreditResponse>, ProblemHttpResult>> GetCredit(
+        Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "source_ref")] string? sourceRef, IStore store, HttpContext http)
+    {
+        if (string.IsNullOrEmpty(sourceRef))
+        {
+            return Problems.Result("credit.source_ref_invalid", "Give the credit's source_ref as a query parameter.", "source_ref", http);
+        }
+
+        var caller = Caller.From(http.User);
+        var source = new SourceId(id);
+        var credit = caller.MayActFor(source) ? await store.ReadAsync(r => r.FindCredit(source, sourceRef), http.RequestAborted) : null;
+        return credit is null ? Problems.Result("credit.not_found", "No such credit.", http: http) : TypedResults.Ok(Credits.CreditResponse.From(credit, "exists"));
     }
 
     internal static string Trunc(string s) => s.Length > 16 ? s[..16] + "…" : s;
