@@ -1,4 +1,6 @@
 using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Limits;
+using SmallChange.Core.Compliance.Profiles;
 using SmallChange.Core.Destinations;
 using SmallChange.Core.Holders;
 using SmallChange.Core.Ledger;
@@ -149,7 +151,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
 
         var wallet = await accounts.Resolve(AccountKey.Wallet(holder.Id, option.Gross.Currency), ct);
         var clearing = await accounts.Resolve(AccountKey.Clearing(option.Gross.Currency), ct);
-        var checks = Checks(holder, option, now);
+        var profile = setup.Profiles.For(holder.Country);
         var id = CashoutId.New();
         var holdId = TransferId.New();
 
@@ -161,6 +163,9 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
                 return await ReplayIn(tx, raced, requestHash);
             }
 
+            // Checks run inside the write transaction, so the limits see every cash-out committed before this one.
+            var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
+            var checks = Checks(holder, option, profile, prior, now);
             var state = CashoutState.Approved;
             TransferId? hold = null;
             string? reason = null;
@@ -200,23 +205,27 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         }, ct);
     }
 
-    private List<CheckResult> Checks(Holder holder, QuoteOption option, DateTimeOffset now)
+    /// <summary>The checks in order, each recorded with its outcome and reason: holder status, KYC tier, provider, tier limits.</summary>
+    private List<CheckResult> Checks(Holder holder, QuoteOption option, JurisdictionProfile profile, IReadOnlyList<PriorCashout> prior, DateTimeOffset now)
     {
         var checks = new List<CheckResult>
         {
             holder.Status == HolderStatus.Active
                 ? CheckResult.Passed("holder_status", "active")
                 : CheckResult.Failed("holder_status", "holder.not_active", $"the holder is {holder.Status.ToString().ToLowerInvariant()}"),
-            holder.KycTier >= 1
-                ? CheckResult.Passed("kyc_tier", $"tier {holder.KycTier}")
-                : CheckResult.Failed("kyc_tier", "kyc.tier_insufficient", "tier 0 can receive but not cash out; tier 1 (verified identity) is required"),
         };
+        var limits = TierLimitCheck.Check(profile, holder.KycTier, option.Gross, prior, setup.Rates, now);
+        checks.Add(limits.Check == "kyc_tier" ? limits : CheckResult.Passed("kyc_tier", $"tier {holder.KycTier} in {profile.Id}"));
         var provider = setup.Catalog.Find(option.ProviderId);
         var eligibility = provider?.Eligibility(now);
         checks.Add(provider is not null && eligibility!.IsQuotable
             ? CheckResult.Passed("provider", option.ProviderId)
             : CheckResult.Failed("provider", "provider.not_quotable", $"provider {option.ProviderId} is not quotable now: {string.Join(", ", eligibility?.Reasons ?? ["unknown provider"])}"));
-        checks.Add(CheckResult.Passed("limits", $"gross {option.Gross} within the provider's per-payout limits at quote time"));
+        if (limits.Check != "kyc_tier")
+        {
+            checks.Add(limits);
+        }
+
         return checks;
     }
 

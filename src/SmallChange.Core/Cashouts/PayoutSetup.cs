@@ -1,10 +1,11 @@
+using SmallChange.Core.Compliance.Profiles;
 using SmallChange.Core.Fx;
 using SmallChange.Core.Providers;
 
 namespace SmallChange.Core.Cashouts;
 
-/// <summary>The operator's payout configuration: providers with fees and limits, mid-market rates, and timings.</summary>
-public sealed record PayoutSetup(ProviderCatalog Catalog, FxRateTable Rates)
+/// <summary>The operator's payout configuration: providers with fees and limits, mid-market rates, jurisdiction profiles, and timings.</summary>
+public sealed record PayoutSetup(ProviderCatalog Catalog, FxRateTable Rates, JurisdictionProfiles Profiles)
 {
     /// <summary>How long a quote's prices are honoured.</summary>
     public TimeSpan QuoteLock { get; init; } = TimeSpan.FromMinutes(5);

@@ -1,10 +1,11 @@
 using SmallChange.Core.Cashouts;
+using SmallChange.Core.Compliance.Profiles;
 using SmallChange.Core.Fx;
 using SmallChange.Core.Providers;
 
 namespace SmallChange.Hosting;
 
-/// <summary>Reads the operator's payout configuration: <c>providers.json</c> and <c>fx-rates.json</c>.</summary>
+/// <summary>Reads the operator's payout configuration: <c>providers.json</c>, <c>fx-rates.json</c> and <c>jurisdictions.json</c>.</summary>
 public static class PayoutConfig
 {
     public static PayoutSetup Load(string dir)
@@ -23,7 +24,14 @@ public static class PayoutConfig
             throw new ConfigurationException($"{ratesPath}: {rates.Error}");
         }
 
-        return new PayoutSetup(catalog.Value, rates.Value);
+        var jurisdictionsPath = Path.Combine(dir, "jurisdictions.json");
+        var profiles = JurisdictionProfiles.Parse(Read(jurisdictionsPath));
+        if (!profiles.IsOk)
+        {
+            throw new ConfigurationException($"{jurisdictionsPath}: {profiles.Error}");
+        }
+
+        return new PayoutSetup(catalog.Value, rates.Value, profiles.Value);
     }
 
     private static string Read(string path) =>

@@ -181,7 +181,7 @@ public sealed class CashoutTests : IAsyncLifetime
     [Fact]
     public async Task Cashout_HundredConcurrentAgainstBalanceForTen_ExactlyTenApproved()
     {
-        var holder = await FundedHolder("20.00");
+        var holder = await FundedHolder("20.00", tier: 2); // tier 2: 20 cash-outs a day, so only funds limit this
         var destination = await Destination(holder, "bank_transfer");
         var quote = (await Quote(holder, "2.00", "bank_transfer")).GetProperty("id").GetGuid();
         var provider = "sandbox-bank";
@@ -262,6 +262,30 @@ public sealed class CashoutTests : IAsyncLifetime
         Assert.Equal("kyc.tier_insufficient", cashout.GetProperty("failure_reason").GetString());
         Assert.Contains(cashout.GetProperty("checks").EnumerateArray(), c => c.OptionalString("reason") == "kyc.tier_insufficient");
         Assert.Equal("50.00", await _api.Available(holder, "USD"));
+        await _api.AssertLedgerVerifies();
+    }
+
+    [Fact]
+    public async Task Cashout_AboveTierLimit_RejectedNamingLimitAndHigherTier()
+    {
+        var holder = await FundedHolder("1500.00");
+        var destination = await Destination(holder, "bank_transfer");
+        var quote = (await Quote(holder, "1200.00", "bank_transfer")).GetProperty("id").GetGuid();
+        using var r = await Cashout(holder, quote, destination, "over-limit", "northwind-payouts");
+        var problem = await Json.ExpectProblem(r, HttpStatusCode.UnprocessableEntity, "cashout.rejected");
+        var cashout = problem.GetProperty("cashout");
+        Assert.Equal("limit.per_payout", cashout.GetProperty("failure_reason").GetString());
+        var check = cashout.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "limits");
+        Assert.Contains("tier 2 would allow it", check.GetProperty("detail").GetString());
+        Assert.Equal("1500.00", await _api.Available(holder, "USD"));
+
+        using (var k = await _api.Operator.PutAsync($"/v1/holders/{holder}/kyc", Json.Body(new { tier = 2 })))
+        {
+            await Json.Expect(k, HttpStatusCode.OK);
+        }
+
+        using var again = await Cashout(holder, quote, destination, "over-limit-tier2", "northwind-payouts");
+        Assert.Equal("approved", (await Json.Expect(again, HttpStatusCode.Created)).GetProperty("state").GetString());
         await _api.AssertLedgerVerifies();
     }
 
