@@ -54,6 +54,9 @@ public sealed class AccountDirectory(IStore store)
         return result;
     }
 
+    /// <summary>The id of an account this directory has already resolved, without I/O (false if it has not seen the key yet).</summary>
+    public bool TryGet(AccountKey key, out Common.AccountId id) => _ids.TryGetValue(key, out id);
+
     public async ValueTask<Common.AccountId> Resolve(AccountKey key, CancellationToken ct = default) =>
         (await Resolve([key], ct))[key];
 }

@@ -107,15 +107,16 @@ public sealed class SqliteStore : IStore
             var conn = Writer();
             _writerTx ??= new SqliteTx(conn);
             using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now.
-            _writerTx.Begin(tx);
             try
             {
+                _writerTx.BeginWrite(tx);
                 var result = await work(_writerTx);
                 tx.Commit();
                 return result;
             }
             catch
             {
+                _writerTx.RolledBack();
                 tx.Rollback();
                 throw;
             }
@@ -142,6 +143,14 @@ public sealed class SqliteStore : IStore
         tx.Commit();
         return result;
     }
+
+    /// <summary>
+    /// Checks the per-account transfer chains from the stored data (see 0001_ledger.sql): every transfer links to
+    /// the previous transfer of each of its two accounts, and every account's <c>last_seq</c> names its newest.
+    /// Returns the first violation, or null. The port's verifier checks balances; this checks the chains that
+    /// listings walk.
+    /// </summary>
+    public Task<string?> VerifyChains(CancellationToken ct = default) => ReadAsync(r => ValueTask.FromResult(((SqliteTx)r).VerifyChains(ct)), ct);
 
     public ValueTask DisposeAsync()
     {

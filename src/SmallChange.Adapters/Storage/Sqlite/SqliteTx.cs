@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SmallChange.Core.Common;
 using SmallChange.Core.Credits;
@@ -15,6 +15,8 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// <summary>
 /// Reads and writes inside one SQLite transaction. Statements are prepared once per connection and reused
 /// (the writer connection lives as long as the store). Every value is a bound parameter.
+/// An account's transfers form a chain (see 0001_ledger.sql): <see cref="InsertTransfer"/> links each new
+/// transfer to the previous one of both its accounts and moves the accounts' <c>last_seq</c> to it.
 /// </summary>
 internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
 {
@@ -32,6 +34,13 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     public void End() => _tx = null;
 
+    /// <summary>Called when the transaction (or a savepoint in it) rolls back: forgets what may have been undone.</summary>
+    public void RolledBack()
+    {
+        _sourceNums.Clear();
+        _heads.Clear();
+    }
+
     public void Dispose()
     {
         foreach (var c in _commands.Values)
@@ -40,6 +49,8 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         }
 
         _commands.Clear();
+        _credits?.Dispose();
+        _credits = null;
     }
 
     // ---- statement cache -------------------------------------------------------------------------
@@ -165,25 +176,71 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     public ValueTask<long> InsertTransfer(Transfer t)
     {
+        // Link the transfer into both accounts' chains; the write lock is held, so the heads cannot move meanwhile.
+        var debitPrev = Head(t.DebitAccount);
+        var creditPrev = Head(t.CreditAccount);
         var seq = (long)Cmd(
-            "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at) " +
-            "VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11) RETURNING seq",
+            "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at, debit_prev, credit_prev) " +
+            "VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13) RETURNING seq",
             ToBytes(t.Id.Value), t.DebitAccount.Value, t.CreditAccount.Value, t.Amount, t.Currency.Code, (int)t.Kind,
             Blob(t.PendingId?.Value), t.Timeout is { } to ? ToMicros(to) : null, t.Reason, Blob(t.Reverses?.Value), Blob(t.Reference),
-            ToMicros(t.CreatedAt)).ExecuteScalar()!;
+            ToMicros(t.CreatedAt), debitPrev, creditPrev).ExecuteScalar()!;
+        foreach (var account in (ReadOnlySpan<AccountId>)[t.DebitAccount, t.CreditAccount])
+        {
+            Require(Cmd("UPDATE accounts SET last_seq = $p1 WHERE id = $p0", account.Value, seq).ExecuteNonQuery() == 1, "transfer account missing");
+            _heads[account.Value] = seq;
+        }
+
         return ValueTask.FromResult(seq);
+    }
+
+    /// <summary>The newest transfer touching the account (null if none); throws if the account does not exist.</summary>
+    private long? Head(AccountId account)
+    {
+        using var r = Cmd("SELECT last_seq FROM accounts WHERE id = $p0", account.Value).ExecuteReader();
+        Require(r.Read(), "transfer account missing");
+        return r.IsDBNull(0) ? null : r.GetInt64(0);
+    }
+
+    /// <summary>
+    /// Where an account's chain continues after <paramref name="seq"/> (the previous transfer touching the account;
+    /// null at its first). A cursor that names no transfer of this account is not one we issued.
+    /// </summary>
+    private long? PrevInChain(long seq, AccountId account)
+    {
+        using var r = Cmd(
+            "SELECT CASE WHEN debit_account_id = $p1 THEN debit_prev ELSE credit_prev END FROM transfers " +
+            "WHERE seq = $p0 AND (debit_account_id = $p1 OR credit_account_id = $p1)", seq, account.Value).ExecuteReader();
+        if (!r.Read())
+        {
+            throw new InvalidCursorException();
+        }
+
+        return r.IsDBNull(0) ? null : r.GetInt64(0);
     }
 
     public ValueTask<Page<Transfer>> ListTransfers(AccountId account, string? cursor, int limit)
     {
-        var before = Cursor.ToLong(cursor) ?? long.MaxValue;
-        var list = new List<Transfer>(limit);
-        using (var r = Cmd(
-            $"SELECT {TransferColumns} FROM transfers WHERE seq IN (" +
-            "SELECT seq FROM transfers WHERE debit_account_id = $p0 AND seq < $p1 UNION ALL " +
-            "SELECT seq FROM transfers WHERE credit_account_id = $p0 AND seq < $p1) ORDER BY seq DESC LIMIT $p2",
-            account.Value, before, limit + 1).ExecuteReader())
+        long? start;
+        if (Cursor.ToLong(cursor) is { } after)
         {
+            start = PrevInChain(after, account);
+        }
+        else
+        {
+            using var h = Cmd("SELECT last_seq FROM accounts WHERE id = $p0", account.Value).ExecuteReader();
+            start = h.Read() && !h.IsDBNull(0) ? h.GetInt64(0) : null;
+        }
+
+        var list = new List<Transfer>(limit + 1);
+        if (start is not null)
+        {
+            // Walk the account's chain backwards: limit + 1 steps by primary key, newest first.
+            using var r = Cmd(
+                "WITH RECURSIVE chain(s) AS (SELECT $p0 UNION ALL " +
+                "SELECT CASE WHEN t.debit_account_id = $p1 THEN t.debit_prev ELSE t.credit_prev END FROM chain JOIN transfers t ON t.seq = chain.s LIMIT $p2) " +
+                $"SELECT {TransferColumns} FROM chain JOIN transfers ON transfers.seq = chain.s ORDER BY seq DESC",
+                start, account.Value, limit + 1).ExecuteReader();
             while (r.Read())
             {
                 list.Add(ReadTransfer(r));
@@ -230,13 +287,15 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     public ValueTask<IReadOnlyDictionary<string, HolderId>> ResolveHolderRefs(IReadOnlyCollection<string> externalRefs)
     {
-        var map = new Dictionary<string, HolderId>(StringComparer.Ordinal);
-        foreach (var reference in externalRefs)
+        var map = new Dictionary<string, HolderId>(externalRefs.Count, StringComparer.Ordinal);
+        if (externalRefs.Count > 0)
         {
-            using var r = Cmd("SELECT id FROM holders WHERE external_ref = $p0", reference).ExecuteReader();
-            if (r.Read())
+            // One query for the whole set: the references travel as one bound JSON array.
+            using var r = Cmd("SELECT external_ref, id FROM holders WHERE external_ref IN (SELECT value FROM json_each($p0))",
+                JsonSerializer.Serialize(externalRefs)).ExecuteReader();
+            while (r.Read())
             {
-                map[reference] = new HolderId(ToGuid((byte[])r[0]));
+                map[r.GetString(0)] = new HolderId(ToGuid((byte[])r[1]));
             }
         }
 
@@ -245,13 +304,21 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     public ValueTask<IReadOnlySet<HolderId>> ExistingHolders(IReadOnlyCollection<HolderId> ids)
     {
-        var set = new HashSet<HolderId>();
-        foreach (var id in ids)
+        var set = new HashSet<HolderId>(ids.Count);
+        if (ids.Count > 0)
         {
-            using var r = Cmd("SELECT 1 FROM holders WHERE id = $p0", ToBytes(id.Value)).ExecuteReader();
-            if (r.Read())
+            // One query for the whole set: the ids travel as one bound JSON array of hex strings.
+            var hex = new string[ids.Count];
+            var i = 0;
+            foreach (var id in ids)
             {
-                set.Add(id);
+                hex[i++] = Convert.ToHexString(ToBytes(id.Value));
+            }
+
+            using var r = Cmd("SELECT id FROM holders WHERE id IN (SELECT unhex(value) FROM json_each($p0))", JsonSerializer.Serialize(hex)).ExecuteReader();
+            while (r.Read())
+            {
+                set.Add(new HolderId(ToGuid((byte[])r[0])));
             }
         }
 
@@ -312,128 +379,6 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         Cmd("INSERT INTO sources (id, name, type, currencies, created_at) VALUES ($p0, $p1, $p2, $p3, $p4)",
             ToBytes(s.Id.Value), s.Name, SourceTypes.ToWire(s.Type), string.Join(',', s.Currencies.Select(c => c.Code)), ToMicros(s.CreatedAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
-    }
-
-    // ---- credits ---------------------------------------------------------------------------------
-
-    private const string CreditColumns = "source_id, source_ref, holder_id, amount, currency, occurred_at, transfer_id, created_at";
-
-    private static Credit ReadCredit(SqliteDataReader r) => new(
-        new SourceId(ToGuid((byte[])r[0])), r.GetString(1), new HolderId(ToGuid((byte[])r[2])),
-        new Money(r.GetInt64(3), Currencies.Find(r.GetString(4)) ?? throw new InvalidDataException("unknown currency in credits")),
-        FromMicros(r.GetInt64(5)), new TransferId(ToGuid((byte[])r[6])), FromMicros(r.GetInt64(7)));
-
-    public ValueTask<Credit?> FindCredit(SourceId source, string sourceRef)
-    {
-        using var r = Cmd($"SELECT {CreditColumns} FROM credits WHERE source_id = $p0 AND source_ref = $p1", ToBytes(source.Value), sourceRef).ExecuteReader();
-        return ValueTask.FromResult(r.Read() ? ReadCredit(r) : null);
-    }
-
-    public ValueTask<Page<Credit>> ListCredits(HolderId holder, SourceId? source, string? cursor, int limit)
-    {
-        var before = Cursor.ToBytes(cursor, 16) ?? Enumerable.Repeat((byte)0xff, 16).ToArray();
-        var list = new List<Credit>(limit);
-        var sql = source is null
-            ? $"SELECT {CreditColumns} FROM credits WHERE holder_id = $p0 AND transfer_id < $p1 ORDER BY transfer_id DESC LIMIT $p2"
-            : $"SELECT {CreditColumns} FROM credits WHERE holder_id = $p0 AND transfer_id < $p1 AND source_id = $p3 ORDER BY transfer_id DESC LIMIT $p2";
-        using (var r = (source is null
-                   ? Cmd(sql, ToBytes(holder.Value), before, limit + 1)
-                   : Cmd(sql, ToBytes(holder.Value), before, limit + 1, ToBytes(source.Value.Value))).ExecuteReader())
-        {
-            while (r.Read())
-            {
-                list.Add(ReadCredit(r));
-            }
-        }
-
-        return ValueTask.FromResult(PageOf(list, limit, c => Cursor.FromBytes(ToBytes(c.TransferId.Value))));
-    }
-
-    public ValueTask<IReadOnlyList<CreditTotal>> CreditTotals(HolderId holder)
-    {
-        var list = new List<CreditTotal>();
-        using var r = Cmd("SELECT source_id, currency, SUM(amount), COUNT(*) FROM credits WHERE holder_id = $p0 GROUP BY source_id, currency ORDER BY currency, source_id",
-            ToBytes(holder.Value)).ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new CreditTotal(new SourceId(ToGuid((byte[])r[0])), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<CreditTotal>>(list);
-    }
-
-    public async ValueTask<IReadOnlyList<CreditWriteResult>> InsertCredits(IReadOnlyList<CreditRow> rows, DateTimeOffset now, bool linked)
-    {
-        var results = new CreditWriteResult[rows.Count];
-        var savepoint = linked ? await Savepoint() : null;
-        var deltas = new Dictionary<long, (long Debit, long Credit)>();
-        var nowMicros = ToMicros(now);
-        var failed = -1;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var c = rows[i];
-            var sourceBytes = ToBytes(c.Source.Value);
-            var inserted = Cmd(
-                $"INSERT INTO credits ({CreditColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7) ON CONFLICT (source_id, source_ref) DO NOTHING",
-                sourceBytes, c.SourceRef, ToBytes(c.Holder.Value), c.Amount.Units, c.Amount.Currency.Code, ToMicros(c.OccurredAt),
-                ToBytes(c.TransferId.Value), nowMicros).ExecuteNonQuery();
-            if (inserted == 0)
-            {
-                var existing = (await FindCredit(c.Source, c.SourceRef))!;
-                var same = existing.Holder == c.Holder && existing.Amount == c.Amount && existing.OccurredAt == TruncateToMicros(c.OccurredAt);
-                results[i] = new CreditWriteResult(same ? CreditWriteStatus.Exists : CreditWriteStatus.Conflict, existing);
-                if (!same && linked)
-                {
-                    failed = i;
-                    break;
-                }
-
-                continue;
-            }
-
-            Cmd("INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, reason, reference, created_at) " +
-                "VALUES ($p0, $p1, $p2, $p3, $p4, 0, 'credit', NULL, $p5)",
-                ToBytes(c.TransferId.Value), c.SettlementAccount.Value, c.WalletAccount.Value, c.Amount.Units, c.Amount.Currency.Code, nowMicros).ExecuteNonQuery();
-            Add(deltas, c.SettlementAccount.Value, c.Amount.Units, 0);
-            Add(deltas, c.WalletAccount.Value, 0, c.Amount.Units);
-            results[i] = new CreditWriteResult(CreditWriteStatus.Created,
-                new Credit(c.Source, c.SourceRef, c.Holder, c.Amount, TruncateToMicros(c.OccurredAt), c.TransferId, FromMicros(nowMicros)));
-        }
-
-        if (failed >= 0)
-        {
-            await savepoint!.Rollback();
-            for (var j = 0; j < results.Length; j++)
-            {
-                if (j != failed)
-                {
-                    results[j] = new CreditWriteResult(CreditWriteStatus.LinkedEventFailed, null);
-                }
-            }
-
-            return results;
-        }
-
-        foreach (var (account, (debit, credit)) in deltas)
-        {
-            Require(Cmd("UPDATE accounts SET debits_posted = debits_posted + $p1, credits_posted = credits_posted + $p2 WHERE id = $p0",
-                account, debit, credit).ExecuteNonQuery() == 1, "credit account missing");
-        }
-
-        if (savepoint is not null)
-        {
-            await savepoint.Release();
-        }
-
-        return results;
-    }
-
-    private static DateTimeOffset TruncateToMicros(DateTimeOffset t) => FromMicros(ToMicros(t));
-
-    private static void Add(Dictionary<long, (long Debit, long Credit)> deltas, long account, long debit, long credit)
-    {
-        ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(deltas, account, out _);
-        d = (checked(d.Debit + debit), checked(d.Credit + credit));
     }
 
     // ---- keys and idempotency --------------------------------------------------------------------
@@ -510,6 +455,52 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         await Task.CompletedTask;
     }
 
+    /// <summary>One pass over all transfers in sequence order; see <see cref="SqliteStore.VerifyChains"/>.</summary>
+    internal string? VerifyChains(CancellationToken ct)
+    {
+        var last = new Dictionary<long, long>();
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.Transaction = _tx;
+            cmd.CommandText = "SELECT seq, debit_account_id, debit_prev, credit_account_id, credit_prev FROM transfers ORDER BY seq";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var seq = r.GetInt64(0);
+                for (var side = 0; side < 2; side++)
+                {
+                    var account = r.GetInt64(1 + (2 * side));
+                    var prev = r.IsDBNull(2 + (2 * side)) ? 0 : r.GetInt64(2 + (2 * side));
+                    var expected = last.GetValueOrDefault(account);
+                    if (prev != expected)
+                    {
+                        return $"transfer {seq} links account {account} to {prev}, but its previous transfer is {expected}";
+                    }
+
+                    last[account] = seq;
+                }
+            }
+        }
+
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.Transaction = _tx;
+            cmd.CommandText = "SELECT id, COALESCE(last_seq, 0) FROM accounts ORDER BY id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var expected = last.GetValueOrDefault(r.GetInt64(0));
+                if (r.GetInt64(1) != expected)
+                {
+                    return $"account {r.GetInt64(0)} names {r.GetInt64(1)} as its newest transfer, but it is {expected}";
+                }
+            }
+        }
+
+        return null;
+    }
+
     // ---- savepoints ------------------------------------------------------------------------------
 
     public ValueTask<ISavepoint> Savepoint()
@@ -533,6 +524,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         {
             owner.Exec($"ROLLBACK TO {name}");
             owner.Exec($"RELEASE {name}");
+            owner.RolledBack();
             return ValueTask.CompletedTask;
         }
 
