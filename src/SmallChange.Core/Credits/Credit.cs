@@ -24,7 +24,8 @@ public sealed record CreditRow(
     DateTimeOffset OccurredAt,
     AccountId WalletAccount,
     AccountId SettlementAccount,
-    TransferId TransferId);
+    TransferId TransferId,
+    bool OccurredAtGiven = true);
 
 public enum CreditWriteStatus
 {

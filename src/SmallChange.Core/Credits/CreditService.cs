@@ -13,7 +13,11 @@ public readonly record struct HolderRef(HolderId? Id, string? ExternalRef)
 }
 
 /// <summary>A parsed credit: who gets how much, from which payment of the source, and when it happened.</summary>
-public sealed record CreditCommand(string SourceRef, HolderRef Holder, Money.Money Amount, DateTimeOffset OccurredAt);
+/// <param name="OccurredAtGiven">
+/// False when the client did not send <c>occurred_at</c> and the time of receipt stands in for it: a replay then matches
+/// on holder and amount alone, so a retry without a timestamp is recognised as the same credit.
+/// </param>
+public sealed record CreditCommand(string SourceRef, HolderRef Holder, Money.Money Amount, DateTimeOffset OccurredAt, bool OccurredAtGiven = true);
 
 public enum CreditOutcomeStatus
 {
@@ -46,6 +50,9 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
 
     /// <summary>How far in the future an <c>occurred_at</c> may be (clock skew between systems).</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>The earliest <c>occurred_at</c> accepted: older timestamps are a client bug, not history.</summary>
+    public static readonly DateTimeOffset EarliestOccurredAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly IReadOnlyDictionary<string, HolderId> NoRefs = new Dictionary<string, HolderId>();
     private static readonly IReadOnlySet<HolderId> NoHolders = new HashSet<HolderId>();
@@ -207,7 +214,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
                 var item = items[i];
                 var currency = item.Amount.Currency;
                 rows[k] = new CreditRow(sourceId, item.SourceRef, resolved[i], item.Amount, item.OccurredAt,
-                    Id(AccountKey.Wallet(resolved[i], currency)), Id(AccountKey.Settlement(sourceId, currency)), transferIds[k]);
+                    Id(AccountKey.Wallet(resolved[i], currency)), Id(AccountKey.Settlement(sourceId, currency)), transferIds[k], item.OccurredAtGiven);
                 k++;
             }
         }
@@ -257,6 +264,11 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
         if (!source.Accepts(item.Amount.Currency))
         {
             return new Error("currency.not_accepted", $"This source does not credit {item.Amount.Currency.Code}.", "currency");
+        }
+
+        if (item.OccurredAt < EarliestOccurredAt)
+        {
+            return new Error("credit.occurred_at_invalid", "occurred_at is before 2000-01-01.", "occurred_at");
         }
 
         if (item.OccurredAt > now + FutureTolerance)

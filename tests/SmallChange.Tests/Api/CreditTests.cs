@@ -47,9 +47,8 @@ public sealed class CreditTests(ApiFixture api) : IClassFixture<ApiFixture>
         await AssertOneCredit(holder, source, "1.25");
     }
 
-    // Known bug (reported): with occurred_at omitted the endpoint fills in "now", and the store compares it with the
-    // stored instant, so a retry of the very same request answers 409 credit.conflict instead of 200 "exists".
-    [Fact(Skip = "Bug: a replay without occurred_at answers 409 credit.conflict (CreditEndpoints.Parse defaults occurred_at to now)")]
+    // Regression: with occurred_at omitted the time of receipt stands in for it and is not part of the comparison.
+    [Fact]
     public async Task PostCredit_ReplayWithoutOccurredAt_Returns200Exists()
     {
         var (source, holder) = await Setup();
@@ -64,6 +63,58 @@ public sealed class CreditTests(ApiFixture api) : IClassFixture<ApiFixture>
         var again = await Json.Expect(replay, HttpStatusCode.OK);
         Assert.Equal(created.GetProperty("transfer_id").GetGuid(), again.GetProperty("transfer_id").GetGuid());
         await AssertOneCredit(holder, source, "0.50");
+    }
+
+    [Fact]
+    public async Task PostCredit_ReplayWithoutOccurredAtOtherAmount_Returns409()
+    {
+        var (source, holder) = await Setup();
+        var reference = ApiFixture.NewRef("c");
+        using var first = await Credit(source, new { source_ref = reference, holder_id = holder, amount = "0.50", currency = "USD" });
+        await Json.Expect(first, HttpStatusCode.Created);
+        using var other = await Credit(source, new { source_ref = reference, holder_id = holder, amount = "0.51", currency = "USD" });
+        await Json.ExpectProblem(other, HttpStatusCode.Conflict, "credit.conflict");
+        await AssertOneCredit(holder, source, "0.50");
+    }
+
+    [Fact]
+    public async Task PostBatch_LinkedReplayWithoutOccurredAt_AllExist()
+    {
+        var (source, holder) = await Setup();
+        var body = new
+        {
+            linked = true,
+            items = Enumerable.Range(0, 3).Select(i => new { source_ref = ApiFixture.NewRef($"l{i}"), holder_id = holder, amount = "0.10", currency = "USD" }).ToArray(),
+        };
+        using (var first = await source.Client.PostAsync("/v1/credits/batch", Json.Body(body)))
+        {
+            Assert.Equal(3, (await Json.Expect(first, HttpStatusCode.OK)).GetProperty("created").GetInt32());
+        }
+
+        await Task.Delay(5);
+        using var replay = await source.Client.PostAsync("/v1/credits/batch", Json.Body(body));
+        var again = await Json.Expect(replay, HttpStatusCode.OK);
+        Assert.Equal(3, again.GetProperty("exists").GetInt32());
+        Assert.True(again.GetProperty("applied").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PostCredit_HolderIdAndRefBoth_400Ambiguous()
+    {
+        var (source, holder) = await Setup();
+        var before = await api.Snapshot();
+        using var r = await Credit(source, new { source_ref = ApiFixture.NewRef("c"), holder_id = holder, holder_ref = "someone-else", amount = "0.50", currency = "USD" });
+        await Json.ExpectProblem(r, HttpStatusCode.BadRequest, "holder.ambiguous");
+        await api.AssertNothingWritten(before);
+    }
+
+    [Fact]
+    public async Task PostCredit_OccurredAtYearOne_400()
+    {
+        var (source, holder) = await Setup();
+        using var r = await Credit(source, new { source_ref = ApiFixture.NewRef("c"), holder_id = holder, amount = "0.50", currency = "USD", occurred_at = "0001-01-01T00:00:00Z" });
+        await Json.ExpectProblem(r, HttpStatusCode.BadRequest, "credit.occurred_at_invalid");
+        await api.AssertHolderUntouched(holder);
     }
 
     [Theory]

@@ -170,7 +170,8 @@ internal sealed partial class SqliteTx
                     // The (source, reference) exists: a replay if it has the same content, else a conflict.
                     var existing = _owner.ReadCredit(row.Source, row.SourceRef)
                         ?? throw new InvalidOperationException("Store invariant broken in InsertCredits: an existing credit cannot be read.");
-                    var same = existing.Holder == row.Holder && existing.Amount == row.Amount && existing.OccurredAt == FromMicros(ToMicros(row.OccurredAt));
+                    var same = existing.Holder == row.Holder && existing.Amount == row.Amount
+                        && (!row.OccurredAtGiven || existing.OccurredAt == FromMicros(ToMicros(row.OccurredAt)));
                     results[i] = new CreditWriteResult(same ? CreditWriteStatus.Exists : CreditWriteStatus.Conflict, existing);
                     if (!same && linked)
                     {

@@ -220,7 +220,12 @@ public static class CreditEndpoints
             return new Error("holder.missing", "holder_id or holder_ref is required.", "holder_id");
         }
 
+        if (item.HolderId is not null && !string.IsNullOrEmpty(item.HolderRef))
+        {
+            return new Error("holder.ambiguous", "Send holder_id or holder_ref, not both.", "holder_ref");
+        }
+
         return new CreditCommand(item.SourceRef ?? "", new HolderRef(item.HolderId is { } h ? new HolderId(h) : null, item.HolderRef),
-            money, item.OccurredAt ?? now);
+            money, item.OccurredAt ?? now, OccurredAtGiven: item.OccurredAt is not null);
     }
 }
