@@ -23,7 +23,12 @@ public sealed class CreditTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(OccurredAt, body.GetProperty("occurred_at").GetString());
         var transfer = body.GetProperty("transfer_id").GetGuid();
         Assert.NotEqual(Guid.Empty, transfer);
-        Assert.Equal($"/v1/credits/{transfer}", r.Headers.Location?.OriginalString);
+        Assert.Equal($"/v1/sources/{source.Id}/credit?source_ref={Uri.EscapeDataString(reference)}", r.Headers.Location?.OriginalString);
+        using (var located = await source.Client.GetAsync(r.Headers.Location))
+        {
+            Assert.Equal(transfer, (await Json.Expect(located, HttpStatusCode.OK)).GetProperty("transfer_id").GetGuid());
+        }
+
         var stored = await api.FindCredit(source.Id, reference);
         Assert.NotNull(stored);
         Assert.Equal(transfer, stored.TransferId.Value);

@@ -88,7 +88,7 @@ public static class CreditEndpoints
         var o = outcomes[0];
         return o.Status switch
         {
-            CreditOutcomeStatus.Created => TypedResults.Created($"/v1/credits/{o.Credit!.TransferId}", CreditResponse.From(o.Credit, "created")),
+            CreditOutcomeStatus.Created => TypedResults.Created($"/v1/sources/{o.Credit!.Source}/credit?source_ref={Uri.EscapeDataString(o.Credit.SourceRef)}", CreditResponse.From(o.Credit, "created")),
             CreditOutcomeStatus.Exists => TypedResults.Ok(CreditResponse.From(o.Credit!, "exists")),
             _ => Problems.Result(o.Error!, http),
         };
