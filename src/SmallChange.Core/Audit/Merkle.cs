@@ -31,7 +31,9 @@ public readonly struct Hash32 : IEquatable<Hash32>
         }
 
         hash = new Hash32(buffer[..32]);
-        return true;
+
+        // Canonical encoding only: unused low bits in the last character would let two texts mean one hash.
+        return hash.ToBase64() == s;
     }
 
     public string ToBase64() => Convert.ToBase64String(_bytes);

@@ -78,11 +78,16 @@ public sealed record ReceiptCheckpoint(string Origin, long TreeSize, string Root
         byte[] signature;
         try
         {
-            signature = Convert.FromBase64String(Signature);
+            signature = Convert.FromBase64String(Signature ?? "");
         }
         catch (FormatException)
         {
             return new Error("receipt.malformed", "signature is not base64.");
+        }
+
+        if (Convert.ToBase64String(signature) != Signature)
+        {
+            return new Error("receipt.malformed", "signature is not in canonical base64.");
         }
 
         return new Checkpoint(Origin, TreeSize, root, new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (TimestampMicros * 10), TimeSpan.Zero), KeyId, signature);

@@ -73,7 +73,7 @@ public sealed class ReceiptTests : IDisposable
         var json = ReceiptJson(7);
         var keys = Trusting(_key);
         var rng = new Random(3);
-        for (var n = 0; n < 300; n++)
+        for (var n = 0; n < 3000; n++)
         {
             var i = rng.Next(json.Length);
             var c = json[i];
