@@ -13,7 +13,7 @@ public sealed class NameToken
     internal NameToken(string text, string[] spellings, TokenScript script)
     {
         Text = text;
-        Spellings = spellings;
+        SpellingArray = spellings;
         Script = script;
         Skeleton = script == TokenScript.Abjad ? Transliteration.Skeleton(text) : null;
     }
@@ -22,7 +22,9 @@ public sealed class NameToken
     public string Text { get; }
 
     /// <summary>All spellings tried, <see cref="Text"/> first.</summary>
-    public IReadOnlyList<string> Spellings { get; }
+    public IReadOnlyList<string> Spellings => SpellingArray;
+
+    internal string[] SpellingArray { get; }
 
     internal TokenScript Script { get; }
 

@@ -3,7 +3,7 @@ using SmallChange.Core.Compliance.Sanctions.Text;
 
 namespace SmallChange.Core.Compliance.Sanctions;
 
-/// <summary>A list name (primary or alias) prepared for scoring: its normalised tokens and their weights.</summary>
+/// <summary>A list name (primary or alias) prepared for scoring: its normalised tokens, their weights and letter masks.</summary>
 internal sealed class IndexedName
 {
     public IndexedName(int entryIndex, bool isPrimary, string text, string[] tokens)
@@ -13,9 +13,11 @@ internal sealed class IndexedName
         Text = text;
         Tokens = tokens;
         Weights = new float[tokens.Length];
+        Masks = new ulong[tokens.Length];
         for (var i = 0; i < tokens.Length; i++)
         {
             Weights[i] = NameScorer.TokenWeight(tokens[i]);
+            Masks[i] = NameScorer.LetterMask(tokens[i]);
             TotalWeight += Weights[i];
         }
     }
@@ -30,6 +32,12 @@ internal sealed class IndexedName
     public string[] Tokens { get; }
 
     public float[] Weights { get; }
+
+    /// <summary><see cref="NameScorer.LetterMask"/> of each token.</summary>
+    public ulong[] Masks { get; }
+
+    /// <summary>Each token's term id in the <see cref="NameIndex"/> that holds this name (set once by the index).</summary>
+    public int[] TermIds { get; internal set; } = [];
 
     public float TotalWeight { get; }
 }
@@ -49,12 +57,15 @@ internal sealed class PreparedQuery
             TotalWeight += Weights[i];
         }
 
+        // Pairs of adjacent tokens, and triples around a short middle token (abd al rahman, zia ur rahman).
         var joins = new List<(string, int, int)>();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i + 1 < count; i++)
         {
-            for (var n = 2; n <= 3 && i + n <= count; n++)
+            var pair = Tokens[i].Text + Tokens[i + 1].Text;
+            joins.Add((pair, i, 2));
+            if (i + 2 < count && Tokens[i + 1].Text.Length <= 3)
             {
-                joins.Add((string.Concat(Tokens.Skip(i).Take(n).Select(t => t.Text)), i, n));
+                joins.Add((pair + Tokens[i + 2].Text, i, 3));
             }
         }
 
@@ -95,7 +106,13 @@ internal static class NameScorer
     /// <summary>Token pairs below this similarity do not match at all.</summary>
     public const double MinTokenSimilarity = 0.80;
 
-    /// <summary>An initial against a name starting with that letter.</summary>
+    /// <summary>
+    /// Tokens written together on one side match the joined tokens of the other only this closely: joining is for
+    /// spacing variants (abdul rahman / abdulrahman), not for a fuzzy match of two names against one.
+    /// </summary>
+    public const double MinJoinSimilarity = 0.90;
+
+    /// <summary>A query initial against a list name starting with that letter (a list initial matches only the same initial).</summary>
     public const double InitialSimilarity = 0.85;
 
     /// <summary>Subtracted per character of length difference beyond the first (Jaro–Winkler alone favours prefixes: ali/alizai).</summary>
@@ -109,6 +126,9 @@ internal static class NameScorer
 
     /// <summary>Skeleton similarity counts this much for tokens from scripts without short vowels.</summary>
     private const double SkeletonFactor = 0.92;
+
+    /// <summary>Token pairs kept per name (the best ones).</summary>
+    private const int MaxPairs = 32;
 
     private static readonly FrozenSet<string> LowWeight = new[]
     {
@@ -126,10 +146,63 @@ internal static class NameScorer
     public static float TokenWeight(string token) =>
         LowWeight.Contains(token) ? ParticleWeight : token.Length == 1 ? InitialWeight : 1f;
 
+    /// <summary>
+    /// A 64-bit set of the characters of a token (a–z, 0–9, anything else hashed into the remaining bits), for a cheap
+    /// upper bound on Jaro–Winkler: characters of one token absent from the other cannot match.
+    /// </summary>
+    public static ulong LetterMask(ReadOnlySpan<char> token)
+    {
+        ulong m = 0;
+        foreach (var c in token)
+        {
+            m |= Bit(c);
+        }
+
+        return m;
+    }
+
     /// <summary>Similarity of two tokens, 0 below <see cref="MinTokenSimilarity"/>.</summary>
-    public static double TokenSimilarity(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    public static double TokenSimilarity(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => TokenSimilarity(a, b, LetterMask(b));
+
+    /// <summary>
+    /// Similarity of a query token <paramref name="a"/> and a list token <paramref name="b"/> (with its letter mask);
+    /// 0 below <see cref="MinTokenSimilarity"/>.
+    /// </summary>
+    public static double TokenSimilarity(ReadOnlySpan<char> a, ReadOnlySpan<char> b, ulong maskB)
     {
         if (a.Length == 0 || b.Length == 0)
+        {
+            return 0;
+        }
+
+        if (a.Length == 1 || b.Length == 1)
+        {
+            // A query initial matches a list name starting with it; a list initial stands for too much to match a name.
+            return a.Length == b.Length ? (a[0] == b[0] ? 1 : 0) : a.Length == 1 && a[0] == b[0] ? InitialSimilarity : 0;
+        }
+
+        var diff = Math.Abs(a.Length - b.Length);
+        if (diff > 3)
+        {
+            return 0; // the length penalty alone brings any such pair below the floor
+        }
+
+        var penalty = diff > 1 ? LengthPenalty * (diff - 1) : 0;
+
+        // Upper bound: at most as many matches as characters of a that occur in b, no transpositions, full prefix boost.
+        var possible = 0;
+        foreach (var c in a)
+        {
+            if ((maskB & Bit(c)) != 0)
+            {
+                possible++;
+            }
+        }
+
+        var m = Math.Min(possible, b.Length);
+        var jaroMax = ((double)m / a.Length + (double)m / b.Length + 1) / 3;
+        var jwMax = jaroMax >= JaroWinkler.BoostThreshold ? jaroMax + JaroWinkler.MaxPrefix * JaroWinkler.PrefixScale * (1 - jaroMax) : jaroMax;
+        if (jwMax - penalty < MinTokenSimilarity)
         {
             return 0;
         }
@@ -139,28 +212,19 @@ internal static class NameScorer
             return 1;
         }
 
-        if (a.Length == 1 || b.Length == 1)
-        {
-            return a.Length != b.Length && a[0] == b[0] ? InitialSimilarity : 0;
-        }
-
-        var sim = JaroWinkler.Similarity(a, b);
-        var diff = Math.Abs(a.Length - b.Length);
-        if (diff > 1)
-        {
-            sim -= LengthPenalty * (diff - 1);
-        }
-
+        var sim = JaroWinkler.Similarity(a, b) - penalty;
         return sim >= MinTokenSimilarity ? sim : 0;
     }
 
     /// <summary>Best similarity of a query token (any of its spellings) to a list token.</summary>
-    public static double TokenSimilarity(NameToken q, ReadOnlySpan<char> listToken)
+    public static double TokenSimilarity(NameToken q, ReadOnlySpan<char> listToken) => TokenSimilarity(q, listToken, LetterMask(listToken));
+
+    public static double TokenSimilarity(NameToken q, ReadOnlySpan<char> listToken, ulong listMask)
     {
         var best = 0.0;
-        foreach (var s in q.Spellings)
+        foreach (var s in q.SpellingArray)
         {
-            var v = TokenSimilarity(s, listToken);
+            var v = TokenSimilarity(s, listToken, listMask);
             if (v > best)
             {
                 best = v;
@@ -174,7 +238,7 @@ internal static class NameScorer
         if (q.Skeleton is { Length: >= 2 } sk)
         {
             Span<char> buf = stackalloc char[Math.Min(listToken.Length, 64)];
-            var n = Skeleton(listToken, buf);
+            var n = Transliteration.Skeleton(listToken, buf);
             if (n >= 2)
             {
                 var v = SkeletonFactor * JaroWinkler.Similarity(sk, buf[..n]);
@@ -188,8 +252,8 @@ internal static class NameScorer
         return best;
     }
 
-    /// <summary>Scores one list name against the query.</summary>
-    public static NameScore Score(PreparedQuery q, IndexedName c)
+    /// <summary>Scores one list name against the query; <paramref name="cache"/> memoises token similarities by term.</summary>
+    public static NameScore Score(PreparedQuery q, IndexedName c, SimCache? cache = null)
     {
         var n = q.Tokens.Length;
         var m = Math.Min(c.Tokens.Length, MaxListTokens);
@@ -198,69 +262,95 @@ internal static class NameScorer
             return NameScore.None;
         }
 
-        // Candidate pairs: (similarity, query mask, list mask). At most n·m singles plus joins.
-        Span<Pair> pairs = stackalloc Pair[Math.Min(n * m + (q.Joins.Length * m) + (n * m * 2), 1024)];
+        // Pairs above the floor, kept sorted best first: (similarity, query tokens, list tokens).
+        Span<Pair> pairs = stackalloc Pair[MaxPairs];
         var count = 0;
+        Span<char> buf = stackalloc char[64];
         for (var i = 0; i < n; i++)
         {
             var qt = q.Tokens[i];
+            var best = 0.0;
             for (var j = 0; j < m; j++)
             {
-                var s = TokenSimilarity(qt, c.Tokens[j]);
-                if (s > 0 && count < pairs.Length)
+                var s = Cached(cache, c, j, i, qt);
+                if (s > 0)
                 {
-                    pairs[count++] = new Pair(s, 1 << i, 1 << j, s >= 1);
+                    best = Math.Max(best, s);
+                    Add(pairs, ref count, new Pair(s, 1 << i, 1 << j, s >= 1));
                 }
             }
 
-            // The query token written as two or three list tokens (abdulhai ↔ abdul hai).
+            if (best >= 1)
+            {
+                continue;
+            }
+
+            // The query token written as two or three list tokens (abdulhai ↔ abdul hai), starting with the same letter.
             var qlen = qt.Text.Length;
+            var first = qt.Text[0];
             for (var j = 0; j + 1 < m; j++)
             {
-                var joinedLen = c.Tokens[j].Length + c.Tokens[j + 1].Length;
-                if (joinedLen > qlen + 2 || joinedLen + 2 < qlen)
+                if (c.Tokens[j][0] != first)
                 {
-                    if (j + 2 < m && joinedLen + c.Tokens[j + 2].Length is var l3 && l3 <= qlen + 2 && l3 + 2 >= qlen)
-                    {
-                        AddJoined(ref count, pairs, qt, c, j, 3, 1 << i);
-                    }
-
                     continue;
                 }
 
-                AddJoined(ref count, pairs, qt, c, j, 2, 1 << i);
+                var joined = c.Tokens[j].Length;
+                var mask = c.Masks[j];
+                for (var k = j + 1; k < m && k < j + 3; k++)
+                {
+                    joined += c.Tokens[k].Length;
+                    mask |= c.Masks[k];
+                    if (joined > qlen + 2 || joined > buf.Length)
+                    {
+                        break;
+                    }
+
+                    if (joined + 2 < qlen)
+                    {
+                        continue;
+                    }
+
+                    var w = 0;
+                    for (var x = j; x <= k; x++)
+                    {
+                        c.Tokens[x].CopyTo(buf[w..]);
+                        w += c.Tokens[x].Length;
+                    }
+
+                    var s = TokenSimilarity(qt, buf[..w], mask);
+                    if (s >= MinJoinSimilarity)
+                    {
+                        Add(pairs, ref count, new Pair(s, 1 << i, ((1 << (k - j + 1)) - 1) << j, s >= 1));
+                    }
+                }
             }
         }
 
         // Two or three query tokens written as one list token.
-        foreach (var (text, start, len) in q.Joins)
+        for (var x = 0; x < q.Joins.Length; x++)
         {
+            var (text, start, len) = q.Joins[x];
             for (var j = 0; j < m; j++)
             {
                 var lt = c.Tokens[j];
-                if (Math.Abs(lt.Length - text.Length) > 2)
+                if (Math.Abs(lt.Length - text.Length) > 2 || lt[0] != text[0])
                 {
                     continue;
                 }
 
-                var s = TokenSimilarity(text, lt);
-                if (s > 0 && count < pairs.Length)
+                var s = Cached(cache, c, j, n + x, null, text);
+                if (s >= MinJoinSimilarity)
                 {
-                    pairs[count++] = new Pair(s, ((1 << len) - 1) << start, 1 << j, s >= 1);
+                    Add(pairs, ref count, new Pair(s, ((1 << len) - 1) << start, 1 << j, s >= 1));
                 }
             }
         }
 
-        // Greedy assignment, best pair first; on equal similarity the pair covering more tokens first.
-        var span = pairs[..count];
-        span.Sort(static (x, y) =>
-        {
-            var bySim = y.Similarity.CompareTo(x.Similarity);
-            return bySim != 0 ? bySim : (BitCount(y.QueryMask) + BitCount(y.ListMask)).CompareTo(BitCount(x.QueryMask) + BitCount(x.ListMask));
-        });
+        // Greedy assignment, best pair first; each token used once.
         int usedQ = 0, usedC = 0, exact = 0;
         double qCovered = 0, cCovered = 0;
-        foreach (var p in span)
+        foreach (var p in pairs[..count])
         {
             if ((p.QueryMask & usedQ) != 0 || (p.ListMask & usedC) != 0)
             {
@@ -282,28 +372,56 @@ internal static class NameScorer
         return new NameScore(Math.Min(1, score), n, BitCount(usedQ), exact, m, BitCount(usedC));
     }
 
-    private static void AddJoined(ref int count, Span<Pair> pairs, NameToken qt, IndexedName c, int j, int len, int qMask)
+    private static double Cached(SimCache? cache, IndexedName c, int j, int slot, NameToken? token, string? text = null)
     {
-        Span<char> buf = stackalloc char[128];
-        var w = 0;
-        for (var k = j; k < j + len; k++)
+        if (cache is null || c.TermIds.Length == 0)
         {
-            var t = c.Tokens[k];
-            if (w + t.Length > buf.Length)
+            return token is not null ? TokenSimilarity(token, c.Tokens[j], c.Masks[j]) : TokenSimilarity(text, c.Tokens[j], c.Masks[j]);
+        }
+
+        ref var v = ref cache.At(c.TermIds[j], slot);
+        if (v < 0)
+        {
+            v = token is not null ? TokenSimilarity(token, c.Tokens[j], c.Masks[j]) : TokenSimilarity(text, c.Tokens[j], c.Masks[j]);
+        }
+
+        return v;
+    }
+
+    private static ulong Bit(char c) => c switch
+    {
+        >= 'a' and <= 'z' => 1UL << (c - 'a'),
+        >= '0' and <= '9' => 1UL << (26 + c - '0'),
+        _ => 1UL << (36 + (c % 28)),
+    };
+
+    /// <summary>Inserts keeping the pairs sorted: higher similarity first, then the pair covering more tokens.</summary>
+    private static void Add(Span<Pair> pairs, ref int count, Pair p)
+    {
+        if (count == pairs.Length)
+        {
+            if (!Before(p, pairs[count - 1]))
             {
                 return;
             }
 
-            t.CopyTo(buf[w..]);
-            w += t.Length;
+            count--;
         }
 
-        var s = TokenSimilarity(qt, buf[..w]);
-        if (s > 0 && count < pairs.Length)
+        var i = count;
+        while (i > 0 && Before(p, pairs[i - 1]))
         {
-            pairs[count++] = new Pair(s, qMask, ((1 << len) - 1) << j, s >= 1);
+            pairs[i] = pairs[i - 1];
+            i--;
         }
+
+        pairs[i] = p;
+        count++;
     }
+
+    private static bool Before(Pair x, Pair y) =>
+        x.Similarity > y.Similarity ||
+        (x.Similarity == y.Similarity && BitCount(x.QueryMask) + BitCount(x.ListMask) > BitCount(y.QueryMask) + BitCount(y.ListMask));
 
     private static float MaskWeight(float[] weights, int mask)
     {
@@ -321,25 +439,50 @@ internal static class NameScorer
 
     private static int BitCount(int v) => System.Numerics.BitOperations.PopCount((uint)v);
 
-    private static int Skeleton(ReadOnlySpan<char> token, Span<char> buf)
+    private readonly record struct Pair(double Similarity, int QueryMask, int ListMask, bool Exact);
+}
+
+/// <summary>
+/// Token similarities computed during one screening, by list term and query slot (query token or join of tokens):
+/// a list term recurs across names, so each pair is computed once. Reused per thread; cleared after each screening.
+/// </summary>
+internal sealed class SimCache(int terms)
+{
+    private readonly int[] _row = new int[terms];
+    private readonly List<int> _used = new(256);
+    private double[] _values = new double[4096];
+    private int _width;
+
+    public void Begin(int width) => _width = width;
+
+    /// <summary>The cell for a term and slot: negative until computed.</summary>
+    public ref double At(int term, int slot)
     {
-        var n = 0;
-        var prev = '\0';
-        foreach (var c0 in token[..Math.Min(token.Length, buf.Length)])
+        var row = _row[term] - 1;
+        if (row < 0)
         {
-            var c = c0 == 'w' ? 'v' : c0;
-            if (c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' || c == prev)
+            row = _used.Count;
+            _used.Add(term);
+            _row[term] = row + 1;
+            var needed = (row + 1) * _width;
+            if (needed > _values.Length)
             {
-                prev = c;
-                continue;
+                Array.Resize(ref _values, Math.Max(needed, _values.Length * 2));
             }
 
-            buf[n++] = c;
-            prev = c;
+            _values.AsSpan(row * _width, _width).Fill(-1);
         }
 
-        return n;
+        return ref _values[(row * _width) + slot];
     }
 
-    private readonly record struct Pair(double Similarity, int QueryMask, int ListMask, bool Exact);
+    public void Reset()
+    {
+        foreach (var t in _used)
+        {
+            _row[t] = 0;
+        }
+
+        _used.Clear();
+    }
 }

@@ -192,9 +192,15 @@ internal static class Transliteration
     public static string Skeleton(string token)
     {
         Span<char> buf = stackalloc char[Math.Min(token.Length, 64)];
+        return new string(buf[..Skeleton(token, buf)]);
+    }
+
+    /// <summary>Writes the consonant skeleton of <paramref name="token"/> into <paramref name="buf"/>; returns its length.</summary>
+    public static int Skeleton(ReadOnlySpan<char> token, Span<char> buf)
+    {
         var n = 0;
         var prev = '\0';
-        foreach (var c0 in token.AsSpan(0, buf.Length))
+        foreach (var c0 in token[..Math.Min(token.Length, buf.Length)])
         {
             var c = c0 == 'w' ? 'v' : c0;
             if (c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' || c == prev)
@@ -207,7 +213,7 @@ internal static class Transliteration
             prev = c;
         }
 
-        return new string(buf[..n]);
+        return n;
     }
 
     private static string Map(string word, FrozenDictionary<char, string> map)
