@@ -22,6 +22,7 @@ public static class CliRoot
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ScreenCommand.Create());
         return root;
     }
 }
