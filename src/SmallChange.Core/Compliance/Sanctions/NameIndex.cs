@@ -5,9 +5,9 @@ namespace SmallChange.Core.Compliance.Sanctions;
 /// <list type="bullet">
 /// <item>Every distinct list token is a term with a posting list of the names that contain it.</item>
 /// <item>Terms are found through keys (<see cref="TermKeys"/>): the token and every form of it with one character
-/// deleted (so one typo, missing or extra letter, or swapped pair on either side meets on a common key), and the same for
-/// a phonetic consonant skeleton (<c>mohammed</c>, <c>muhammad</c> → <c>mhmd</c>; <c>abdelkader</c>, <c>abdulqadir</c>
-/// → <c>abdlkdr</c>), which brings transliteration variants together. A query token (each of its spellings, and each
+/// deleted (so one typo, missing or extra letter, or swapped pair on either side meets on a common key), a phonetic
+/// consonant skeleton (<c>mohammed</c>, <c>muhammad</c> → <c>mhmd</c>; <c>abdelkader</c>, <c>abdulqadir</c> →
+/// <c>abdlkdr</c>), which brings transliteration variants together, and the skeleton's first five letters. A query token (each of its spellings, and each
 /// join of two or three adjacent query tokens) looks its keys up and keeps the terms that pass <see cref="NameScorer"/>'s
 /// token similarity: a handful of hash probes instead of a pass over the vocabulary.</item>
 /// <item>IDF-style pruning: terms in more than <see cref="MaxDocumentFrequency"/> of the names (al, mohammed, ltd …) do
@@ -303,15 +303,24 @@ internal sealed class NameIndex
     {
         /// <summary>Per name: 0 if not proposed, else 1 + its position in <see cref="TouchedNames"/>.</summary>
         private readonly int[] _compact = new int[names];
+        private readonly List<List<(int Term, double Sim)>> _slotTerms = [];
         private float[] _slotBest = new float[1024];
+        private long[] _estimates = new long[1024];
         private int _slots;
 
         public NameIndex Owner { get; } = owner;
 
         public SimCache Cache { get; } = new(terms);
 
-        private readonly List<List<(int Term, double Sim)>> _slotTerms = [];
-        private long[] _estimates = new long[1024];
+        /// <summary>Per term: 1 + its position in the current slot's list of found terms, 0 if not found yet.</summary>
+        public int[] FoundAt { get; } = new int[terms];
+
+        /// <summary>Terms checked and rejected for the current slot.</summary>
+        public bool[] Rejected { get; } = new bool[terms];
+
+        public List<int> RejectedTerms { get; } = new(256);
+
+        public List<int> TouchedNames { get; } = new(1024);
 
         /// <summary><paramref name="slots"/> empty lists for the terms each query slot matched.</summary>
         public List<(int Term, double Sim)>[] SlotTerms(int slots)
@@ -342,11 +351,6 @@ internal sealed class NameIndex
             return _estimates.AsSpan(0, count);
         }
 
-        /// <summary>Terms checked and rejected for the current slot.</summary>
-        public bool[] Rejected { get; } = new bool[terms];
-
-        public List<int> RejectedTerms { get; } = new(256);
-
         public void ClearRejected()
         {
             foreach (var t in RejectedTerms)
@@ -356,11 +360,6 @@ internal sealed class NameIndex
 
             RejectedTerms.Clear();
         }
-
-        /// <summary>Per term: 1 + its position in the current slot's list of found terms, 0 if not found yet.</summary>
-        public int[] FoundAt { get; } = new int[terms];
-
-        public List<int> TouchedNames { get; } = new(1024);
 
         public void Begin(int slots) => _slots = slots;
 
@@ -387,7 +386,7 @@ internal sealed class NameIndex
                 _slotBest.AsSpan(idx * _slots, _slots).Clear();
             }
 
-            ref var best = ref _slotBest[idx * _slots + slot];
+            ref var best = ref _slotBest[(idx * _slots) + slot];
             if (v > best)
             {
                 best = v;
@@ -414,6 +413,17 @@ internal sealed class NameIndex
             }
 
             TouchedNames.Clear();
+
+            // Normally cleared slot by slot already; again here in case a screening stopped half-way.
+            foreach (var list in _slotTerms)
+            {
+                foreach (var (t, _) in list)
+                {
+                    FoundAt[t] = 0;
+                }
+            }
+
+            ClearRejected();
         }
     }
 }

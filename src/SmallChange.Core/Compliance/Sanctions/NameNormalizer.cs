@@ -62,6 +62,9 @@ public static class NameNormalizer
     /// <summary>Characters removed without breaking the word: apostrophes and the letters that stand for ʿayn and hamza.</summary>
     private static readonly FrozenSet<char> Joiners = new[] { '\'', '’', '‘', '`', 'ʼ', 'ʻ', 'ʹ', '′', 'ʿ', 'ʾ' }.ToFrozenSet();
 
+    /// <summary>Characters of a name looked at; the rest is ignored (no name is longer, and work stays bounded).</summary>
+    public const int MaxNameLength = 1_000;
+
     public static NormalizedName Normalize(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -69,7 +72,7 @@ public static class NameNormalizer
             return new NormalizedName([]);
         }
 
-        var folded = NameFold.Fold(name);
+        var folded = NameFold.Fold(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
         var words = SplitWords(folded);
         var tokens = new List<NameToken>(words.Count + 2);
         var hangul = new List<string>();
