@@ -14,7 +14,8 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// Binding calls the SQLite library directly with the statement's native pointer (the same <c>e_sqlite3</c>
 /// library SQLitePCLRaw loads): SQLitePCLRaw's own wrappers add a SafeHandle reference count and a marshalling
 /// stub to every call, which measured about a third of the per-row cost outside SQLite. The pointer is valid
-/// until <see cref="Dispose"/>, and this object is the only one that disposes the statement.
+/// until <see cref="Dispose"/>, and this object is the only one that disposes the statement. With any other
+/// SQLitePCLRaw provider (another native library name) the SQLitePCLRaw calls are used instead.
 /// </remarks>
 internal sealed class RawStatement : IDisposable
 {
@@ -24,6 +25,9 @@ internal sealed class RawStatement : IDisposable
     private static readonly IntPtr Transient = new(-1);
 
     private static readonly byte[] Empty = [0];
+
+    /// <summary>Whether SQLitePCLRaw runs on the bundled e_sqlite3 library, which <see cref="Native"/> binds to.</summary>
+    private static readonly bool Direct = string.Equals(GetNativeLibraryName(), "e_sqlite3", StringComparison.Ordinal);
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
@@ -41,16 +45,29 @@ internal sealed class RawStatement : IDisposable
         _handle = _stmt.DangerousGetHandle();
     }
 
-    public void Bind(int index, long value) => Check(Native.sqlite3_bind_int64(_handle, index, value));
+    public void Bind(int index, long value) =>
+        Check(Direct ? Native.sqlite3_bind_int64(_handle, index, value) : sqlite3_bind_int64(_stmt, index, value));
 
-    public void Bind(int index, long? value) => Check(value is { } v ? Native.sqlite3_bind_int64(_handle, index, v) : Native.sqlite3_bind_null(_handle, index));
+    public void Bind(int index, long? value)
+    {
+        if (value is { } v)
+        {
+            Bind(index, v);
+        }
+        else
+        {
+            Check(Direct ? Native.sqlite3_bind_null(_handle, index) : sqlite3_bind_null(_stmt, index));
+        }
+    }
 
-    public void BindBlob(int index, ReadOnlySpan<byte> value) =>
-        Check(Native.sqlite3_bind_blob(_handle, index, ref MemoryMarshal.GetReference(value.IsEmpty ? Empty : value), value.Length, Transient));
+    public void BindBlob(int index, ReadOnlySpan<byte> value) => Check(Direct
+        ? Native.sqlite3_bind_blob(_handle, index, ref MemoryMarshal.GetReference(value.IsEmpty ? Empty : value), value.Length, Transient)
+        : sqlite3_bind_blob(_stmt, index, value));
 
     /// <summary>Binds UTF-8 text (copied by SQLite).</summary>
-    public void BindText(int index, ReadOnlySpan<byte> utf8) =>
-        Check(Native.sqlite3_bind_text(_handle, index, ref MemoryMarshal.GetReference(utf8.IsEmpty ? Empty : utf8), utf8.Length, Transient));
+    public void BindText(int index, ReadOnlySpan<byte> utf8) => Check(Direct
+        ? Native.sqlite3_bind_text(_handle, index, ref MemoryMarshal.GetReference(utf8.IsEmpty ? Empty : utf8), utf8.Length, Transient)
+        : sqlite3_bind_text(_stmt, index, utf8));
 
     /// <summary>Steps once and expects no row (a write). Returns the result code so that callers can handle constraints.</summary>
     public int Execute()
