@@ -20,6 +20,13 @@ public static class VerifyCommand
                 return 1;
             }
 
+            // The embedded store keeps each account's history as a chain of transfers; check every link.
+            if (store is Adapters.Storage.Sqlite.SqliteStore sqlite && await sqlite.VerifyChains(ct) is { } broken)
+            {
+                Console.Error.WriteLine($"verify: FAILED: {broken}");
+                return 1;
+            }
+
             Console.WriteLine($"verify: ok ({report.Accounts} accounts, {report.Currencies} currencies balance)");
             return 0;
         });
