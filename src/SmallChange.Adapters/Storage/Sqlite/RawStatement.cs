@@ -12,7 +12,7 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Binding calls the SQLite library directly with the statement's native pointer (the same <c>e_sqlite3</c>
-/// library SQLitePCLRaw loads): SQLitePCLRaw's own wrappers add a SafeHandle reference count and a marshalling
+/// library SQLitePCLRaw loads): SQLitePCLRaw's own wrappers add a SafeHandle reference count and a
 /// marshalling thunk to every call, which measured about a third of the per-row cost outside SQLite. The pointer is valid
 /// until <see cref="Dispose"/>, and this object is the only one that disposes the statement. With any other
 /// SQLitePCLRaw provider (another native library name) the SQLitePCLRaw calls are used instead.
