@@ -194,13 +194,12 @@ internal static class Simulation
                 }
             });
 
-        var page = await store.ReadAsync(r => r.ListCashouts(null, null, 500), ct);
         string? cursor = null;
         var seen = new HashSet<HolderId>(sim.Select(s => s.Holder.Id));
         do
         {
             var current = cursor;
-            page = await store.ReadAsync(r => r.ListCashouts(null, current, 500), ct);
+            var page = await store.ReadAsync(r => r.ListCashouts(null, current, 500), ct);
             foreach (var c in page.Items.Where(c => seen.Contains(c.Holder)))
             {
                 var m = Stats(methods, c);
