@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Aml;
 using SmallChange.Core.Money;
 
 namespace SmallChange.Core.Compliance.Profiles;
@@ -9,8 +10,8 @@ public sealed record TierLimits(int Tier, bool CashOut, Money.Money? PerPayout, 
 
 /// <summary>
 /// A jurisdiction's rules as configuration: which countries it covers, its currency and time zone (days and months
-/// are counted there), the KYC tiers and their limits, the currency-transaction reporting threshold and the
-/// cooling-off period for new destinations.
+/// are counted there), the KYC tiers and their limits, the currency-transaction reporting threshold, the
+/// cooling-off period for new destinations and the AML rule parameters (amounts in the profile currency).
 /// </summary>
 public sealed record JurisdictionProfile(
     string Id,
@@ -21,7 +22,8 @@ public sealed record JurisdictionProfile(
     TimeZoneInfo TimeZone,
     TimeSpan CoolingOff,
     Money.Money CtrThreshold,
-    IReadOnlyList<TierLimits> Tiers)
+    IReadOnlyList<TierLimits> Tiers,
+    AmlParameters Aml)
 {
     public TierLimits? Tier(int tier) => Tiers.FirstOrDefault(t => t.Tier == tier);
 
@@ -220,7 +222,13 @@ public sealed class JurisdictionProfiles
             return Bad($"{where}.tiers", "Each tier appears once, and tier 0 can never cash out.");
         }
 
-        return new JurisdictionProfile(id, Str("name") ?? id, set, fallback, currency, tz, TimeSpan.FromHours(cooling), ctr, list);
+        var aml = AmlParameters.Parse(p.TryGetProperty("aml", out var amlSection) ? amlSection : null, ctr, where);
+        if (!aml.TryGet(out var amlParameters, out var amlError))
+        {
+            return amlError;
+        }
+
+        return new JurisdictionProfile(id, Str("name") ?? id, set, fallback, currency, tz, TimeSpan.FromHours(cooling), ctr, list, amlParameters);
     }
 
     private static Result<Money.Money>? ParseAmount(JsonElement e, string name, Currency currency, string at)
