@@ -163,7 +163,9 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
                 return await ReplayIn(tx, raced, requestHash);
             }
 
-            // Checks run inside the write transaction, so the limits see every cash-out committed before this one.
+            // Checks run inside the write transaction, after locking the holder, so the limits see every cash-out
+            // committed before this one, on any node.
+            await tx.LockHolder(holder.Id);
             var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
             var checks = Checks(holder, option, profile, prior, now);
             var state = CashoutState.Approved;

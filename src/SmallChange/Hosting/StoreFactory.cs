@@ -1,19 +1,30 @@
+using SmallChange.Adapters.Storage.Postgres;
 using SmallChange.Adapters.Storage.Sqlite;
 using SmallChange.Core.Ports;
 
 namespace SmallChange.Hosting;
 
-/// <summary>Chooses the store from <c>--db</c>: a file path or SQLite connection string.</summary>
+/// <summary>
+/// Chooses the store from <c>--db</c>: a PostgreSQL connection string (<c>postgres://…</c>, <c>postgresql://…</c>
+/// or keywords with <c>Host=</c>, including several hosts with <c>Target Session Attributes=read-write</c>), else a
+/// SQLite file path or connection string.
+/// </summary>
 public static class StoreFactory
 {
     public const string DefaultDb = "smallchange.db";
 
     public static IStore Open(string db, TimeProvider clock)
     {
-        if (db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            || db.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        if (PostgresConnectionString.IsPostgres(db))
         {
-            throw new StoreConfigurationException("This build stores data in SQLite only; PostgreSQL support is not part of it yet. Pass a file path to --db.");
+            try
+            {
+                return PostgresStore.Open(db, clock);
+            }
+            catch (ArgumentException e)
+            {
+                throw new StoreConfigurationException(e.Message);
+            }
         }
 
         return SqliteStore.Open(db, clock);

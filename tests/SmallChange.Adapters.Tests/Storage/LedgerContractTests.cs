@@ -312,3 +312,4 @@ public abstract partial class LedgerContractTests(IStoreBackend backend) : IAsyn
 }
 
 public sealed class SqliteLedgerContractTests() : LedgerContractTests(new SqliteBackend());
+public sealed class PostgresLedgerContractTests() : LedgerContractTests(new PostgresBackend());

@@ -244,3 +244,4 @@ public abstract class LedgerPropertyTests(IStoreBackend backend)
 }
 
 public sealed class SqliteLedgerPropertyTests() : LedgerPropertyTests(new SqliteBackend());
+public sealed class PostgresLedgerPropertyTests() : LedgerPropertyTests(new PostgresBackend());

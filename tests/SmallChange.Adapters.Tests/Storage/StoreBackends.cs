@@ -1,3 +1,4 @@
+using SmallChange.Adapters.Storage.Postgres;
 using SmallChange.Adapters.Storage.Sqlite;
 using SmallChange.Core.Ports;
 
@@ -21,6 +22,19 @@ public sealed class SqliteBackend : IStoreBackend
     {
         Directory.CreateDirectory(Root);
         var store = SqliteStore.Open(Path.Combine(Root, $"{Guid.NewGuid():N}.db"), clock);
+        await store.MigrateAsync();
+        return store;
+    }
+}
+
+/// <summary>A fresh schema per store on the test server (see <see cref="SmallChange.Testing.TestPostgres"/>).</summary>
+public sealed class PostgresBackend : IStoreBackend
+{
+    public string Name => "postgres";
+
+    public async Task<IStore> Create(TimeProvider clock)
+    {
+        var store = PostgresStore.Open(await SmallChange.Testing.TestPostgres.NewSchema(), clock);
         await store.MigrateAsync();
         return store;
     }

@@ -15,7 +15,7 @@ namespace SmallChange.Tests.Api;
 /// Credit → quote → cash-out → provider → paid → receipt over HTTP, for every method; idempotency; concurrency; failures,
 /// returns and redelivery on the sandbox rail; bad quotes. The workers are driven by hand on a manual clock.
 /// </summary>
-public sealed class CashoutTests : IAsyncLifetime
+public abstract class CashoutTests(string backend) : IAsyncLifetime
 {
     private readonly ManualClock _clock = new();
     private ApiFixture _api = null!;
@@ -27,7 +27,7 @@ public sealed class CashoutTests : IAsyncLifetime
 
     private async Task Start()
     {
-        _api = await ApiFixture.StartAsync(o => o with { Clock = _clock, Sandbox = _sandbox });
+        _api = await ApiFixture.StartAsync(o => o with { Clock = _clock, Sandbox = _sandbox }, backend);
     }
 
     private async Task Restart(SandboxOptions sandbox)
@@ -420,3 +420,7 @@ public sealed class CashoutTests : IAsyncLifetime
         Assert.Empty((await Get($"/v1/holders/{holder}/destinations")).GetProperty("items").EnumerateArray());
     }
 }
+
+public sealed class SqliteCashoutTests() : CashoutTests("sqlite");
+
+public sealed class PostgresCashoutTests() : CashoutTests("postgres");

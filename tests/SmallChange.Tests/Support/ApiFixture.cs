@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using SmallChange.Adapters.Storage.Postgres;
 using SmallChange.Adapters.Storage.Sqlite;
 using SmallChange.Core.Access;
 using SmallChange.Core.Common;
@@ -18,28 +19,38 @@ namespace SmallChange.Tests.Support;
 public sealed record TestSource(Guid Id, string Key, HttpClient Client);
 
 /// <summary>
-/// The whole API in memory: a fresh migrated SQLite file, the real host from <see cref="SmallChangeHost.Build"/> on
+/// The whole API in memory: a fresh migrated store (a SQLite file, or a schema of its own on the test PostgreSQL with
+/// <see cref="PostgresApiFixture"/> or <c>backend: "postgres"</c>), the real host from <see cref="SmallChangeHost.Build"/> on
 /// ASP.NET Core's test server, an operator key, and helpers to create sources and holders and to read what was written.
 /// Use it as a class fixture (tests create their own sources and holders, so they do not see each other's data) or,
 /// for tests that look at the whole database, one per test through <see cref="StartAsync"/>.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
+public class ApiFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly TempDir _dir = new("api");
     private readonly Func<ServeOptions, ServeOptions>? _configure;
 
     public ApiFixture()
+        : this(null, "sqlite")
     {
     }
 
-    private ApiFixture(Func<ServeOptions, ServeOptions>? configure) => _configure = configure;
+    protected ApiFixture(Func<ServeOptions, ServeOptions>? configure, string backend)
+    {
+        _configure = configure;
+        Backend = backend;
+    }
+
+    /// <summary>"sqlite" or "postgres".</summary>
+    public string Backend { get; }
 
     /// <summary>The clock the host runs on (the system clock unless a test configured another).</summary>
     public TimeProvider Clock { get; private set; } = TimeProvider.System;
 
-    public string DbPath => _dir.File("api.db");
+    /// <summary>The --db value of this fixture: a file path, or a PostgreSQL connection string.</summary>
+    public string Db { get; private set; } = "";
 
-    public SqliteStore Store { get; private set; } = null!;
+    public IStore Store { get; private set; } = null!;
 
     public WebApplication App { get; private set; } = null!;
 
@@ -51,19 +62,20 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>A client sending no key at all.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public static async Task<ApiFixture> StartAsync(Func<ServeOptions, ServeOptions>? configure = null)
+    public static async Task<ApiFixture> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string backend = "sqlite")
     {
-        var f = new ApiFixture(configure);
+        var f = new ApiFixture(configure, backend);
         await f.InitializeAsync();
         return f;
     }
 
     public async Task InitializeAsync()
     {
-        var options = new ServeOptions(DbPath, "http://127.0.0.1:0", RunWorkers: false);
+        Db = Backend == "postgres" ? await SmallChange.Testing.TestPostgres.NewSchema("api") : _dir.File("api.db");
+        var options = new ServeOptions(Db, "http://127.0.0.1:0", RunWorkers: false);
         options = _configure?.Invoke(options) ?? options;
         Clock = options.Clock;
-        Store = SqliteStore.Open(DbPath, Clock);
+        Store = Backend == "postgres" ? PostgresStore.Open(Db, Clock) : SqliteStore.Open(Db, Clock);
         await Store.MigrateAsync();
         var op = ApiKeys.Issue(ApiKeyScope.Operator, null, "test operator", DateTimeOffset.UtcNow);
         await Store.WriteAsync(async tx =>
@@ -197,3 +209,6 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 }
+
+/// <summary>The same fixture on PostgreSQL (a schema of its own on the server <c>./test.sh</c> starts).</summary>
+public sealed class PostgresApiFixture() : ApiFixture(null, "postgres");

@@ -19,4 +19,7 @@ internal sealed partial class SqliteTx
 
         return ValueTask.FromResult<IReadOnlyList<PriorCashout>>(list);
     }
+
+    /// <summary>Nothing to do: a SQLite write transaction holds the database's only write lock (BEGIN IMMEDIATE).</summary>
+    public ValueTask LockHolder(HolderId holder) => ValueTask.CompletedTask;
 }

@@ -1,0 +1,162 @@
+using System.Data;
+using Npgsql;
+using SmallChange.Core.Ports;
+
+namespace SmallChange.Adapters.Storage.Postgres;
+
+/// <summary>
+/// The production store: PostgreSQL through one <see cref="NpgsqlDataSource"/> (the only connection factory),
+/// safe with several <c>smallchange serve</c> nodes on one database. Nothing here relies on an in-process lock:
+/// <list type="bullet">
+/// <item>writes run at READ COMMITTED; balance rules are conditional updates that PostgreSQL re-checks on the
+/// newest row version after waiting for a concurrent writer, plus CHECK constraints;</item>
+/// <item>rows that must not race are locked in the database (<c>FOR UPDATE</c> on accounts in id order for credit
+/// batches, on the holder before limit checks, <c>FOR UPDATE SKIP LOCKED</c> when claiming the outbox);</item>
+/// <item>a work delegate that fails with a serialization failure (40001), a deadlock (40P01), a unique violation
+/// from a concurrent insert of the same key (23505) or a lost connection is rolled back and run again from the
+/// start (<see cref="PostgresRetry"/>). Every write is idempotent by id or key, so a commit whose outcome was lost
+/// with the connection is safe to re-run: the replay finds the first run's rows.</item>
+/// </list>
+/// Reads run in a REPEATABLE READ transaction: one consistent snapshot for the whole read.
+/// </summary>
+public sealed class PostgresStore : IStore
+{
+    private readonly NpgsqlDataSource _source;
+    private readonly TimeProvider _clock;
+    private readonly PostgresRetry _retry;
+
+    private PostgresStore(NpgsqlDataSource source, TimeProvider clock, PostgresRetry retry)
+    {
+        _source = source;
+        _clock = clock;
+        _retry = retry;
+    }
+
+    public string Backend => "postgres";
+
+    /// <summary>The server and database, without credentials (for logs and diagnostics).</summary>
+    public string Description { get; private init; } = "";
+
+    /// <summary>
+    /// Opens a store on a keyword or URI connection string (see <see cref="PostgresConnectionString"/>). Nothing
+    /// connects until the first use. <paramref name="retryBudget"/> bounds how long a write keeps retrying while
+    /// the database is unreachable (for example during a failover) before the error reaches the caller.
+    /// </summary>
+    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null)
+    {
+        var b = PostgresConnectionString.Parse(connectionString);
+        if (!b.ContainsKey("Max Auto Prepare") || b.MaxAutoPrepare == 0)
+        {
+            // Statements repeat: let Npgsql prepare the most used ones on each connection.
+            b.MaxAutoPrepare = 64;
+        }
+
+        if (!b.ContainsKey("Timeout"))
+        {
+            b.Timeout = 5;
+        }
+
+        if (string.IsNullOrEmpty(b.ApplicationName))
+        {
+            b.ApplicationName = "smallchange";
+        }
+
+        var ds = new NpgsqlDataSourceBuilder(b.ConnectionString).Build();
+        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30)))
+        {
+            Description = $"postgres {b.Host}/{b.Database ?? b.Username}",
+        };
+    }
+
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
+    {
+        return await _retry.Run(async () =>
+        {
+            await using var conn = await _source.OpenConnectionAsync(ct);
+            // One node migrates at a time (per schema); the others wait and then find nothing to do.
+            await Exec(conn, "SELECT pg_advisory_lock(hashtext('smallchange.migrate.' || current_schema()))", ct);
+            try
+            {
+                await Exec(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)", ct);
+                var applied = new HashSet<int>();
+                await using (var cmd = new NpgsqlCommand("SELECT version FROM schema_migrations", conn))
+                await using (var r = await cmd.ExecuteReaderAsync(ct))
+                {
+                    while (await r.ReadAsync(ct))
+                    {
+                        applied.Add(r.GetInt32(0));
+                    }
+                }
+
+                var done = new List<int>();
+                foreach (var m in Migration.Load("Postgres"))
+                {
+                    if (applied.Contains(m.Version))
+                    {
+                        continue;
+                    }
+
+                    await using var tx = await conn.BeginTransactionAsync(ct);
+                    await using (var cmd = new NpgsqlCommand(m.Sql, conn, tx))
+                    {
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    }
+
+                    await using (var cmd = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", conn, tx))
+                    {
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = m.Version });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = m.Name });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = PostgresTx.Ts(_clock.GetUtcNow()) });
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    }
+
+                    await tx.CommitAsync(ct);
+                    done.Add(m.Version);
+                }
+
+                return (IReadOnlyList<int>)done;
+            }
+            finally
+            {
+                await Exec(conn, "SELECT pg_advisory_unlock(hashtext('smallchange.migrate.' || current_schema()))", CancellationToken.None);
+            }
+        }, _source, ct);
+    }
+
+    public Task<T> WriteAsync<T>(Func<IStoreTx, ValueTask<T>> work, CancellationToken ct = default) =>
+        _retry.Run(async () =>
+        {
+            await using var conn = await _source.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            var stx = new PostgresTx(conn, tx, _clock);
+            var result = await work(stx);
+            await tx.CommitAsync(ct);
+            return result;
+        }, _source, ct);
+
+    public Task<T> ReadAsync<T>(Func<IStoreReader, ValueTask<T>> work, CancellationToken ct = default) =>
+        _retry.Run(async () =>
+        {
+            await using var conn = await _source.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            var result = await work(new PostgresTx(conn, tx, _clock));
+            await tx.CommitAsync(ct);
+            return result;
+        }, _source, ct);
+
+    /// <summary>Runs one statement outside the store's transactions (tests and tools: creating a schema, reading a setting).</summary>
+    public async Task<string?> Scalar(string sql, CancellationToken ct = default)
+    {
+        await using var conn = await _source.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToString(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
