@@ -171,14 +171,14 @@ internal static class Typologies
         return b.Build();
     }
 
-    /// <summary>EUR 800 from an e-wallet, EUR 780 out ten minutes later; control three hours later.</summary>
+    /// <summary>EUR 1,500 from an e-wallet, EUR 1,450 out ten minutes later; control three hours later.</summary>
     public static Scenario RapidInOut(bool suspicious)
     {
         var b = new ScenarioBuilder("rapid in-and-out", Start);
         b.Holder("DE").Earnings("5", days: 28, everyDays: 2)
-            .Credit("800", SourceType.EWallet)
+            .Credit("1500", SourceType.EWallet)
             .After(suspicious ? TimeSpan.FromMinutes(10) : TimeSpan.FromHours(3))
-            .Cashout("780");
+            .Cashout("1450");
         return b.Build();
     }
 

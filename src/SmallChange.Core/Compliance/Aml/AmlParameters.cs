@@ -82,7 +82,7 @@ public sealed record AmlParameters(
 {
     /// <summary>
     /// Defaults for a profile whose CTR threshold is <paramref name="ctr"/>: large single cash-out 50 % of it, daily total and
-    /// structuring at it (band 10 %, 2 in 7 days), velocity 3 an hour or 30 % of it, rapid in-and-out 80 % of at least 3 % of
+    /// structuring at it (band 10 %, 2 in 7 days), velocity 3 an hour or 30 % of it, rapid in-and-out 80 % of at least 10 % of
     /// it within 60 minutes, credit cycling 50 % of at least 0.5 % of it bought by carrier billing or card within 24 hours,
     /// fan-in over 5 sources or 20 senders in 7 days, a destination shared with 2 other holders, 180 days dormant then
     /// 1 % of it, reject KP IR MM, every crypto cash-out without travel-rule data rejected.
@@ -95,7 +95,7 @@ public sealed record AmlParameters(
             new DailyTotalParameters(true, AmlOutcome.Hold, ctr),
             new StructuringParameters(true, AmlOutcome.Hold, ctr, 1000, 2, TimeSpan.FromHours(168)),
             new VelocityParameters(true, AmlOutcome.Hold, TimeSpan.FromMinutes(60), 3, Share(300)),
-            new RapidInOutParameters(true, AmlOutcome.Hold, TimeSpan.FromMinutes(60), 8000, Share(30)),
+            new RapidInOutParameters(true, AmlOutcome.Hold, TimeSpan.FromMinutes(60), 8000, Share(100)),
             new CreditCyclingParameters(true, AmlOutcome.Hold, TimeSpan.FromMinutes(1440), 5000, Share(5),
                 new HashSet<CreditFunding> { CreditFunding.CarrierBilling, CreditFunding.Card }, new HashSet<SourceType>()),
             new FanInParameters(true, AmlOutcome.Hold, TimeSpan.FromDays(7), 5, 20),
