@@ -230,9 +230,13 @@ public static class BenchIngest
             throw new InvalidOperationException("bench: account chains do not verify: " + broken);
         }
 
-        var (sync, journal) = store is Adapters.Storage.Sqlite.SqliteStore s
-            ? (await s.Pragma("synchronous") == "2" ? "full" : await s.Pragma("synchronous"), await s.Pragma("journal_mode"))
-            : ("on", "wal");
+        var (sync, journal) = store switch
+        {
+            Adapters.Storage.Sqlite.SqliteStore s => (await s.Pragma("synchronous") == "2" ? "full" : await s.Pragma("synchronous"), await s.Pragma("journal_mode")),
+            // As the server reports them: synchronous_commit (on = the WAL is flushed before a commit returns) and fsync.
+            Adapters.Storage.Postgres.PostgresStore p => (await p.Scalar("SHOW synchronous_commit", ct) ?? "", "wal, fsync=" + await p.Scalar("SHOW fsync", ct)),
+            _ => ("unknown", "unknown"),
+        };
         return new IngestResult((long)batchedRate, (long)apiRate, (long)baselineRate, Math.Round(batchedRate / baselineRate, 1),
             total, apiTotal, baselineCount, batchSize, holderCount, store.Backend, sync, journal, (long)singleRate, producers);
     }

@@ -105,13 +105,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The last lines the server wrote (stdout and stderr), for assertion messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<ServerProcess> StartAsync(string db, string workingDirectory, TimeSpan timeout)
+    public static async Task<ServerProcess> StartAsync(string db, string workingDirectory, TimeSpan timeout, params string[] extraArgs)
     {
         var failures = new List<string>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = SmallChangeExe.FreePort();
-            var psi = SmallChangeExe.StartInfo(workingDirectory, "serve", "--db", db, "--urls", $"http://127.0.0.1:{port}");
+            var psi = SmallChangeExe.StartInfo(workingDirectory, ["serve", "--db", db, "--urls", $"http://127.0.0.1:{port}", .. extraArgs]);
             var server = new ServerProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}"));
             server.Capture();
             if (await server.WaitHealthy(timeout))

@@ -61,10 +61,9 @@ internal sealed partial class PostgresTx
             (int)AccountKind.HolderWallet, holder.Value);
 
     /// <summary>
-    /// Writes a batch of credits in a few statements, whatever its size: lock the accounts (in id order, so two
-    /// batches never deadlock), insert every row with one multi-row statement fed by arrays that skips existing
-    /// (source, reference) pairs, read back the existing ones to tell a replay from a conflict, then add each
-    /// account's total once.
+    /// Writes a batch of credits in a few statements, whatever its size: insert every row with one multi-row statement
+    /// fed by arrays that skips existing (source, reference) pairs, read back the existing ones to tell a replay from a
+    /// conflict, then add each account's total once (see <see cref="AddTotals"/> for the lock order).
     /// </summary>
     public async ValueTask<IReadOnlyList<CreditWriteResult>> InsertCredits(IReadOnlyList<CreditRow> rows, DateTimeOffset now, bool linked)
     {
@@ -81,10 +80,6 @@ internal sealed partial class PostgresTx
         {
             nums[id] = num;
         }
-
-        var accountIds = rows.SelectMany(r => new[] { r.SettlementAccount.Value, r.WalletAccount.Value }).Distinct().Order().ToArray();
-        var locked = await Many(r => r.GetInt64(0), "SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE", accountIds);
-        Require(locked.Count == accountIds.Length, "credit account missing");
 
         var n = rows.Count;
         var ids = new Guid[n];
@@ -110,15 +105,7 @@ internal sealed partial class PostgresTx
 
         var savepoint = linked ? await Savepoint() : null;
 
-        // Rows are inserted in batch order (ORDER BY ord), so of two rows with the same reference the first wins and
-        // the second sees it, as if sent one after the other.
-        var inserted = new HashSet<Guid>(await Many(r => r.GetGuid(0),
-            "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, reason, created_at, source_num, source_ref, occurred_at) " +
-            "SELECT u.id, u.d, u.c, u.amount, u.currency, 0, 'credit', $9, u.num, u.ref, u.occurred " +
-            "FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]) " +
-            "WITH ORDINALITY AS u(id, d, c, amount, currency, num, ref, occurred, ord) ORDER BY u.ord " +
-            "ON CONFLICT (source_num, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id",
-            ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt));
+        var inserted = await InsertNew(n, ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt);
 
         var firstConflict = -1;
         if (inserted.Count < n)
@@ -180,14 +167,13 @@ internal sealed partial class PostgresTx
             totals[credits[i]] = (c.Debit, c.Credit + amounts[i]);
         }
 
-        if (totals.Count > 0)
-        {
-            var changed = await Exec(
-                "UPDATE accounts a SET debits_posted = a.debits_posted + v.d, credits_posted = a.credits_posted + v.c " +
-                "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, d, c) WHERE a.id = v.id",
-                totals.Keys.ToArray(), totals.Values.Select(t => t.Debit).ToArray(), totals.Values.Select(t => t.Credit).ToArray());
-            Require(changed == totals.Count, "credit account missing");
-        }
+        // Settlement accounts first, then wallets, each in id order: every credit batch takes its row locks in the same
+        // order, so two batches of one source queue behind each other instead of deadlocking. (Batches of different
+        // sources that share wallets can still deadlock in rare interleavings; the store re-runs the loser.)
+        // The transfers above were inserted before any account was locked, so concurrent batches insert in parallel and
+        // hold the settlement row only from here to the commit.
+        await AddTotals(totals.Where(t => t.Value.Debit > 0).OrderBy(t => t.Key).ToList());
+        await AddTotals(totals.Where(t => t.Value.Debit == 0).OrderBy(t => t.Key).ToList());
 
         if (savepoint is not null)
         {
@@ -195,5 +181,54 @@ internal sealed partial class PostgresTx
         }
 
         return results;
+    }
+
+    private const string InsertCreditRows =
+        "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, currency, kind, reason, created_at, source_num, source_ref, occurred_at) " +
+        "SELECT u.id, u.d, u.c, u.amount, u.currency, 0, 'credit', $9, u.num, u.ref, u.occurred " +
+        "FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]) " +
+        "WITH ORDINALITY AS u(id, d, c, amount, currency, num, ref, occurred, ord) ";
+
+    /// <summary>
+    /// Inserts the rows whose (source, reference) is new and returns their transfer ids. First, in a savepoint, every
+    /// row with a plain insert: the usual case, and cheaper by 40% than <c>ON CONFLICT</c> (whose speculative insertion
+    /// costs about 17 µs a row here; see docs/performance.md). If any reference exists (a replay, a duplicate inside
+    /// the batch, or a concurrent batch that committed it first), that insert fails as a whole with 23505, the
+    /// savepoint undoes it and the rows go again with <c>ON CONFLICT DO NOTHING</c>, in batch order, so that of two
+    /// rows with one reference the first wins, as if they had been sent one after the other.
+    /// </summary>
+    private async ValueTask<HashSet<Guid>> InsertNew(int n, Guid[] ids, long[] debits, long[] credits, long[] amounts, string[] currencies,
+        long[] sourceNums, string[] refs, DateTimeOffset[] occurred, DateTimeOffset createdAt)
+    {
+        var fast = await Savepoint();
+        try
+        {
+            var count = await Exec(InsertCreditRows, ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt);
+            Require(count == n, "a credit row was not inserted");
+            await fast.Release();
+            return [.. ids];
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "transfers_credit_ref")
+        {
+            await fast.Rollback();
+        }
+
+        return new HashSet<Guid>(await Many(r => r.GetGuid(0),
+            InsertCreditRows + "ORDER BY u.ord ON CONFLICT (source_num, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id",
+            ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt));
+    }
+
+    private async ValueTask AddTotals(List<KeyValuePair<long, (long Debit, long Credit)>> totals)
+    {
+        if (totals.Count == 0)
+        {
+            return;
+        }
+
+        var changed = await Exec(
+            "UPDATE accounts a SET debits_posted = a.debits_posted + v.d, credits_posted = a.credits_posted + v.c " +
+            "FROM (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, d, c) ORDER BY u.id) AS v WHERE a.id = v.id",
+            totals.Select(t => t.Key).ToArray(), totals.Select(t => t.Value.Debit).ToArray(), totals.Select(t => t.Value.Credit).ToArray());
+        Require(changed == totals.Count, "credit account missing");
     }
 }
