@@ -43,7 +43,7 @@ public sealed record CreditOutcome(CreditOutcomeStatus Status, Credit? Credit, E
 /// Cost per batch, besides the one write transaction: one read (the source, plus the holders not seen before).
 /// Holders are never deleted, so a holder the store has confirmed once is remembered for the life of the service.
 /// </remarks>
-public sealed class CreditService(IStore store, AccountDirectory accounts, TimeProvider clock)
+public sealed partial class CreditService(IStore store, AccountDirectory accounts, TimeProvider clock)
 {
     public const int MaxBatch = 10_000;
     public const int MaxSourceRefLength = 128;
@@ -77,18 +77,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
         HashSet<HolderId>? ids = null;
         for (var i = 0; i < items.Count; i++)
         {
-            var h = items[i].Holder;
-            if (h.Id is { } hid)
-            {
-                if (!_knownHolders.ContainsKey(hid))
-                {
-                    (ids ??= []).Add(hid);
-                }
-            }
-            else if (h.ExternalRef is { } href)
-            {
-                (refs ??= new HashSet<string>(StringComparer.Ordinal)).Add(href);
-            }
+            NoteUnknownHolder(items[i].Holder, ref refs, ref ids);
         }
 
         var (source, byRef, existing) = await store.ReadAsync(async r => (
@@ -100,11 +89,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
             return new Error("source.not_found", "The source does not exist.", "source_id");
         }
 
-        foreach (var hid in existing)
-        {
-            _knownHolders.TryAdd(hid, 0);
-        }
-
+        RememberHolders(existing);
         var outcomes = new CreditOutcome?[items.Count];
         var now = clock.GetUtcNow();
         var resolved = new HolderId[items.Count];
@@ -113,30 +98,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var error = Validate(item, source, now);
-            if (error is null)
-            {
-                if (item.Holder.Id is { } hid)
-                {
-                    if (existing.Contains(hid) || _knownHolders.ContainsKey(hid))
-                    {
-                        resolved[i] = hid;
-                    }
-                    else
-                    {
-                        error = new Error("holder.not_found", "The holder does not exist.", "holder_id");
-                    }
-                }
-                else if (item.Holder.ExternalRef is { } href && byRef.TryGetValue(href, out var rid))
-                {
-                    resolved[i] = rid;
-                }
-                else
-                {
-                    error = new Error("holder.not_found", "No holder has this external reference.", "holder_ref");
-                }
-            }
-
+            var error = Validate(item, source, now) ?? ResolveHolder(item.Holder, existing, byRef, out resolved[i]);
             if (error is null && !seenRefs.Add(item.SourceRef))
             {
                 error = new Error("credit.duplicate_in_batch", "The same source reference appears twice in this batch.", "source_ref");
@@ -157,7 +119,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
         var pending = items.Count - rejected;
         if (pending > 0)
         {
-            var rows = await BuildRows(sourceId, items, outcomes, resolved, pending, ct);
+            var rows = await BuildRows(_ => sourceId, items, outcomes, resolved, pending, ct);
             var written = await store.WriteAsync(tx => tx.InsertCredits(rows, clock.GetUtcNow(), linked), ct);
             for (int i = 0, k = 0; i < items.Count; i++)
             {
@@ -166,24 +128,67 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
                     continue;
                 }
 
-                var w = written[k++];
-                outcomes[i] = w.Status switch
-                {
-                    CreditWriteStatus.Created => new CreditOutcome(CreditOutcomeStatus.Created, w.Credit, null),
-                    CreditWriteStatus.Exists => new CreditOutcome(CreditOutcomeStatus.Exists, w.Credit, null),
-                    CreditWriteStatus.Conflict => new CreditOutcome(CreditOutcomeStatus.Conflict, w.Credit,
-                        new Error("credit.conflict", "A credit with this source reference exists with different content.", "source_ref")),
-                    _ => new CreditOutcome(CreditOutcomeStatus.LinkedEventFailed, null,
-                        new Error("batch.linked_event_failed", "Another item of this linked batch failed; nothing was written.")),
-                };
+                outcomes[i] = ToOutcome(written[k++]);
             }
         }
 
         return Result<IReadOnlyList<CreditOutcome>>.Ok(outcomes!);
     }
 
+    /// <summary>Adds the holder to the set to look up when the store has not confirmed it before.</summary>
+    private void NoteUnknownHolder(HolderRef h, ref HashSet<string>? refs, ref HashSet<HolderId>? ids)
+    {
+        if (h.Id is { } hid)
+        {
+            if (!_knownHolders.ContainsKey(hid))
+            {
+                (ids ??= []).Add(hid);
+            }
+        }
+        else if (h.ExternalRef is { } href)
+        {
+            (refs ??= new HashSet<string>(StringComparer.Ordinal)).Add(href);
+        }
+    }
+
+    private void RememberHolders(IReadOnlySet<HolderId> existing)
+    {
+        foreach (var hid in existing)
+        {
+            _knownHolders.TryAdd(hid, 0);
+        }
+    }
+
+    /// <summary>The holder's id, from the store's answer or the holders confirmed before; an error when there is no such holder.</summary>
+    private Error? ResolveHolder(HolderRef h, IReadOnlySet<HolderId> existing, IReadOnlyDictionary<string, HolderId> byRef, out HolderId holder)
+    {
+        if (h.Id is { } hid)
+        {
+            holder = hid;
+            return existing.Contains(hid) || _knownHolders.ContainsKey(hid) ? null : new Error("holder.not_found", "The holder does not exist.", "holder_id");
+        }
+
+        if (h.ExternalRef is { } href && byRef.TryGetValue(href, out holder))
+        {
+            return null;
+        }
+
+        holder = default;
+        return new Error("holder.not_found", "No holder has this external reference.", "holder_ref");
+    }
+
+    private static CreditOutcome ToOutcome(CreditWriteResult w) => w.Status switch
+    {
+        CreditWriteStatus.Created => new CreditOutcome(CreditOutcomeStatus.Created, w.Credit, null),
+        CreditWriteStatus.Exists => new CreditOutcome(CreditOutcomeStatus.Exists, w.Credit, null),
+        CreditWriteStatus.Conflict => new CreditOutcome(CreditOutcomeStatus.Conflict, w.Credit,
+            new Error("credit.conflict", "A credit with this source reference exists with different content.", "source_ref")),
+        _ => new CreditOutcome(CreditOutcomeStatus.LinkedEventFailed, null,
+            new Error("batch.linked_event_failed", "Another item of this linked batch failed; nothing was written.")),
+    };
+
     /// <summary>The rows to write for the items not rejected, in item order, with their accounts and fresh transfer ids.</summary>
-    private async ValueTask<CreditRow[]> BuildRows(SourceId sourceId, IReadOnlyList<CreditCommand> items, CreditOutcome?[] outcomes, HolderId[] resolved, int pending, CancellationToken ct)
+    private async ValueTask<CreditRow[]> BuildRows(Func<int, SourceId> sourceOf, IReadOnlyList<CreditCommand> items, CreditOutcome?[] outcomes, HolderId[] resolved, int pending, CancellationToken ct)
     {
         // Accounts already known to the directory need no I/O; the others are created (or found) in one go.
         List<AccountKey>? missing = null;
@@ -192,7 +197,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
             if (outcomes[i] is null)
             {
                 var currency = items[i].Amount.Currency;
-                foreach (var key in (ReadOnlySpan<AccountKey>)[AccountKey.Wallet(resolved[i], currency), AccountKey.Settlement(sourceId, currency)])
+                foreach (var key in (ReadOnlySpan<AccountKey>)[AccountKey.Wallet(resolved[i], currency), AccountKey.Settlement(sourceOf(i), currency)])
                 {
                     if (!accounts.TryGet(key, out _))
                     {
@@ -213,6 +218,7 @@ public sealed class CreditService(IStore store, AccountDirectory accounts, TimeP
             {
                 var item = items[i];
                 var currency = item.Amount.Currency;
+                var sourceId = sourceOf(i);
                 rows[k] = new CreditRow(sourceId, item.SourceRef, resolved[i], item.Amount, item.OccurredAt,
                     Id(AccountKey.Wallet(resolved[i], currency)), Id(AccountKey.Settlement(sourceId, currency)), transferIds[k], item.OccurredAtGiven);
                 k++;

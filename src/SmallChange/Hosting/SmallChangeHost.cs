@@ -46,6 +46,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSmallChangeCore();
+        builder.Services.AddSingleton(sp => new CreditBatcher(sp.GetRequiredService<CreditService>(), CreditBatcherOptionsFrom(builder.Configuration)));
         builder.Services.AddSingleton(PayoutConfig.Load(options.ConfigDir));
         builder.Services.AddSingleton(options.Sandbox);
         builder.Services.AddSingleton<IPayoutRail, SandboxRail>();
@@ -118,6 +119,16 @@ public static class SmallChangeHost
         services.AddSingleton<CreditService>();
         return services;
     }
+
+    /// <summary>
+    /// Group commit of single credits: on unless <c>SmallChange:Credits:GroupCommit</c> is false (environment:
+    /// <c>SmallChange__Credits__GroupCommit=false</c>, used by bench/credit-load.sh for its baseline);
+    /// <c>SmallChange:Credits:MaxGroup</c> and <c>SmallChange:Credits:GroupWaitMicroseconds</c> tune it.
+    /// </summary>
+    private static CreditBatcherOptions CreditBatcherOptionsFrom(IConfiguration config) => new(
+        config.GetValue("SmallChange:Credits:GroupCommit", true),
+        Math.Clamp(config.GetValue("SmallChange:Credits:MaxGroup", CreditBatcherOptions.DefaultMaxGroup), 1, CreditService.MaxBatch),
+        TimeSpan.FromMicroseconds(Math.Clamp(config.GetValue("SmallChange:Credits:GroupWaitMicroseconds", 0), 0, 1_000_000)));
 
     private static (int Status, Error Error) ClientError(Exception ex) => ex switch
     {

@@ -64,9 +64,12 @@ public static class CreditEndpoints
         return v1;
     }
 
-    /// <summary>One credit. 201 when created, 200 for a replay of the same source_ref and content, 409 for other content.</summary>
+    /// <summary>
+    /// One credit. 201 when created, 200 for a replay of the same source_ref and content, 409 for other content.
+    /// Concurrent single credits share store transactions (<see cref="CreditBatcher"/>); the answer comes after the commit.
+    /// </summary>
     private static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ProblemHttpResult>> Single(
-        CreditRequest body, CreditService credits, TimeProvider clock, HttpContext http)
+        CreditRequest body, CreditBatcher credits, TimeProvider clock, HttpContext http)
     {
         if (ResolveSource(body.SourceId, http) is not { } source)
         {
@@ -79,13 +82,7 @@ public static class CreditEndpoints
             return Problems.Result(error, http);
         }
 
-        var result = await credits.Apply(source, [command], linked: false, http.RequestAborted);
-        if (!result.TryGet(out var outcomes, out error))
-        {
-            return Problems.Result(error, http);
-        }
-
-        var o = outcomes[0];
+        var o = await credits.Submit(source, command, http.RequestAborted);
         return o.Status switch
         {
             CreditOutcomeStatus.Created => TypedResults.Created($"/v1/sources/{o.Credit!.Source}/credit?source_ref={Uri.EscapeDataString(o.Credit.SourceRef)}", CreditResponse.From(o.Credit, "created")),
