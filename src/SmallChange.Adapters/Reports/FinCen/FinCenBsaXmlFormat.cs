@@ -9,7 +9,11 @@ using SmallChange.Core.Money;
 namespace SmallChange.Adapters.Reports.FinCen;
 
 /// <summary>Who sends the batch to BSA E-Filing (often the filer itself): name, TIN, Transmitter Control Code, address, phone and contact.</summary>
-public sealed record FinCenTransmitter(string LegalName, string Tin, string ControlCode, PostalAddress Address, string Phone, string ContactName);
+public sealed record FinCenTransmitter(string LegalName, string Tin, string ControlCode, PostalAddress Address, string Phone, string ContactName)
+{
+    /// <summary>The contact is a person: only the organisation is shown.</summary>
+    public override string ToString() => $"FinCenTransmitter {{ {LegalName} }}";
+}
 
 /// <summary>
 /// FinCEN BSA E-Filing batch XML: currency transaction reports as <c>CTRX</c> batches (EFL_CTRXBatchSchema.xsd) and

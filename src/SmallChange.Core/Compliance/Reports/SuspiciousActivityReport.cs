@@ -79,7 +79,11 @@ public sealed record SarCase(
     IReadOnlyList<AmlDecision> Alerts,
     IReadOnlyList<CaseTransaction> Transactions,
     string Narrative,
-    IReadOnlyList<SuspiciousActivityCategory> AdditionalCategories);
+    IReadOnlyList<SuspiciousActivityCategory> AdditionalCategories)
+{
+    /// <summary>The narrative may name people: only the case, the holder and the counts are shown.</summary>
+    public override string ToString() => $"SarCase {{ {CaseRef}, {Subject}, {Alerts.Count} alerts, {Transactions.Count} transactions }}";
+}
 
 /// <summary>
 /// A suspicious activity report: the subject, the activity period (first to last transaction, local days), the amount
