@@ -12,6 +12,11 @@ catch (Exception ex) when (ex is StoreConfigurationException or ConfigurationExc
     Console.Error.WriteLine($"smallchange: {ex.Message}");
     return 2;
 }
+catch (SmallChange.Core.Ports.StoreUnavailableException ex)
+{
+    Console.Error.WriteLine($"smallchange: {ex.Message}");
+    return 3;
+}
 
 /// <summary>The entry point's type, for tests that need an assembly marker.</summary>
 public partial class Program;

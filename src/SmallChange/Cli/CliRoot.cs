@@ -7,7 +7,7 @@ public static class CliRoot
 {
     public static readonly Option<string> Db = new("--db")
     {
-        Description = "SQLite file path or connection string",
+        Description = "SQLite file path, or a PostgreSQL connection string (postgres://user@host1,host2/db?target_session_attrs=read-write or Host=…;Database=…)",
         DefaultValueFactory = _ => Hosting.StoreFactory.DefaultDb,
         Recursive = true,
     };

@@ -63,7 +63,7 @@ public static class ServeCommand
             }
 
             await app.StartAsync(ct);
-            Console.WriteLine($"Listening on {options.Urls} (database: {options.Db}). Ctrl+C to stop.");
+            Console.WriteLine($"Listening on {options.Urls} (database: {StoreFactory.Describe(options.Db)}). Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);
             return 0;
         });

@@ -19,7 +19,7 @@ public static class StoreFactory
         {
             try
             {
-                return PostgresStore.Open(db, clock);
+                return PostgresStore.Open(db, clock, RetryBudget());
             }
             catch (ArgumentException e)
             {
@@ -28,6 +28,44 @@ public static class StoreFactory
         }
 
         return SqliteStore.Open(db, clock);
+    }
+
+    /// <summary>
+    /// How long a PostgreSQL store keeps retrying while the database is unreachable or has no writable primary (a
+    /// failover): <c>SMALLCHANGE_DB_RETRY_SECONDS</c>, default 30, at most 600.
+    /// </summary>
+    public static TimeSpan RetryBudget()
+    {
+        var text = Environment.GetEnvironmentVariable("SMALLCHANGE_DB_RETRY_SECONDS");
+        if (string.IsNullOrEmpty(text))
+        {
+            return TimeSpan.FromSeconds(30);
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > 600)
+        {
+            throw new StoreConfigurationException("SMALLCHANGE_DB_RETRY_SECONDS must be a number of seconds from 0 to 600.");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>What <c>--db</c> names, fit for a console or log line: never a password.</summary>
+    public static string Describe(string db)
+    {
+        if (!PostgresConnectionString.IsPostgres(db))
+        {
+            return db.Contains('=', StringComparison.Ordinal) ? "sqlite (connection string)" : $"sqlite {db}";
+        }
+
+        try
+        {
+            return PostgresStore.Describe(db);
+        }
+        catch (ArgumentException)
+        {
+            return "postgres (unparsable connection string)";
+        }
     }
 }
 

@@ -49,9 +49,19 @@ public static class SmallChangeExe
     }
 
     /// <summary>Runs one CLI verb to completion (killed after <paramref name="timeout"/>).</summary>
-    public static async Task<CliResult> Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Task<CliResult> Run(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunWith(new Dictionary<string, string>(), workingDirectory, timeout, args);
+
+    /// <summary>As <see cref="Run"/>, with extra environment variables for the child.</summary>
+    public static async Task<CliResult> RunWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan timeout, params string[] args)
     {
-        using var p = Process.Start(StartInfo(workingDirectory, args))!;
+        var psi = StartInfo(workingDirectory, args);
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
+        using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -1,4 +1,5 @@
 using Npgsql;
+using SmallChange.Core.Ports;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
@@ -11,11 +12,15 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// answers as a replay. A few attempts only: a unique violation that repeats is a bug and must surface;</item>
 /// <item>a lost or refused connection, a server shutting down (57P01, 57P02, 57P03), or a read-only server
 /// (25006: the node was demoted by a failover): the pool is cleared and the work re-run with backoff until
-/// <see cref="Budget"/> has passed. Every write is idempotent, so re-running a commit whose outcome was lost is safe.</item>
+/// <see cref="Budget"/> has passed, then <see cref="StoreUnavailableException"/>. Every write is idempotent, so
+/// re-running a commit whose outcome was lost is safe.</item>
 /// </list>
 /// </summary>
-public sealed class PostgresRetry(TimeSpan budget)
+public sealed class PostgresRetry(TimeSpan budget, string server)
 {
+    /// <summary>Hosts and database, for messages (never credentials).</summary>
+    public string Server { get; } = server;
+
     public const int MaxConflictAttempts = 30;
     public const int MaxUniqueAttempts = 4;
 
@@ -51,9 +56,14 @@ public sealed class PostgresRetry(TimeSpan budget)
             {
                 Interlocked.Increment(ref _conflicts);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && IsConnectionLoss(e)
-                                      && TimeSpan.FromMilliseconds(Environment.TickCount64 - started) < Budget)
+            catch (Exception e) when (!ct.IsCancellationRequested && IsConnectionLoss(e))
             {
+                if (TimeSpan.FromMilliseconds(Environment.TickCount64 - started) >= Budget)
+                {
+                    throw new StoreUnavailableException(
+                        $"PostgreSQL ({Server}) could not be reached as a writable primary for {Budget.TotalSeconds:0} s: {Describe(e)}", e);
+                }
+
                 Interlocked.Increment(ref _reconnects);
                 // Pooled connections may point at a server that is gone or no longer primary.
                 source.Clear();
@@ -62,6 +72,15 @@ public sealed class PostgresRetry(TimeSpan budget)
             }
         }
     }
+
+    /// <summary>The kind of failure, without anything a message might carry from a request.</summary>
+    private static string Describe(Exception e) => e switch
+    {
+        PostgresException p => $"SQLSTATE {p.SqlState}",
+        System.Net.Sockets.SocketException s => s.SocketErrorCode.ToString(),
+        _ when e.InnerException is { } inner => Describe(inner),
+        _ => e.GetType().Name,
+    };
 
     /// <summary>Whether the failure is the connection or the server's role rather than this transaction's content.</summary>
     public static bool IsConnectionLoss(Exception e) => e switch

@@ -61,12 +61,52 @@ public sealed class PostgresStore : IStore
             b.ApplicationName = "smallchange";
         }
 
-        var ds = new NpgsqlDataSourceBuilder(b.ConnectionString).Build();
-        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30)))
+        var ds = Build(b);
+        var description = Describe(b);
+        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description))
         {
-            Description = $"postgres {b.Host}/{b.Database ?? b.Username}",
+            Description = description,
         };
     }
+
+    /// <summary>
+    /// The data source. With <c>Target Session Attributes</c> (for example read-write: only the primary of a replicated
+    /// pair) Npgsql needs its multi-host data source, which also accepts a single host.
+    /// </summary>
+    private static NpgsqlDataSource Build(NpgsqlConnectionStringBuilder b)
+    {
+        try
+        {
+            var tsa = b.TargetSessionAttributes;
+            if (string.IsNullOrEmpty(tsa) || tsa.Equals("any", StringComparison.OrdinalIgnoreCase))
+            {
+                return new NpgsqlDataSourceBuilder(b.ConnectionString).Build();
+            }
+
+            var target = tsa.ToLowerInvariant() switch
+            {
+                "read-write" => TargetSessionAttributes.ReadWrite,
+                "read-only" => TargetSessionAttributes.ReadOnly,
+                "primary" => TargetSessionAttributes.Primary,
+                "standby" => TargetSessionAttributes.Standby,
+                "prefer-primary" => TargetSessionAttributes.PreferPrimary,
+                "prefer-standby" => TargetSessionAttributes.PreferStandby,
+                _ => throw new ArgumentException($"The PostgreSQL connection string has an unknown Target Session Attributes value '{tsa}'."),
+            };
+            var withoutTarget = new NpgsqlConnectionStringBuilder(b.ConnectionString) { TargetSessionAttributes = null };
+            return new NpgsqlDataSourceBuilder(withoutTarget.ConnectionString).BuildMultiHost().WithTargetSession(target);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        {
+            throw new ArgumentException("The PostgreSQL connection string is not usable: " + e.Message);
+        }
+    }
+
+    /// <summary>"postgres host[,host…]/database" from a connection string, without credentials.</summary>
+    public static string Describe(string connectionString) => Describe(PostgresConnectionString.Parse(connectionString));
+
+    private static string Describe(NpgsqlConnectionStringBuilder b) =>
+        $"postgres {b.Host}{(b.Port != NpgsqlConnection.DefaultPort && !(b.Host ?? "").Contains(',') ? ":" + b.Port : "")}/{b.Database ?? b.Username}";
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
     {
