@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Single-credit API under load: POST /v1/credits driven by wrk (bench/credit-single.lua), with group commit on and,
+# in the same run and on the same database, with it off (one store transaction per request) as the baseline.
+#
+#   bench/credit-load.sh [--db PATH|CONNSTRING] [--connections N] [--threads N] [--duration S] [--warmup S]
+#                        [--holders N] [--rounds N] [--modes 'on off'] [--port N] [--no-build]
+#
+# Builds Release, creates an operator key with `smallchange keys create-operator`, starts `smallchange serve` (a temp
+# SQLite file unless --db names a database; a PostgreSQL connection string such as 'Host=...' is passed through),
+# creates one USD source and --holders holders over the API, then for each round: group commit on, then off, each a
+# --warmup run (not measured; the server restarts between modes, so this is also its JIT warm-up) and a --duration run
+# of wrk with --latency. Other SmallChange__Credits__* variables in the environment reach the server (e.g.
+# SmallChange__Credits__GroupWaitMicroseconds=500). Afterwards it checks that the server holds
+# at least as many credits as wrk saw acknowledged (and no more than could have been in flight when wrk stopped),
+# stops the server and runs `smallchange verify`. The last line is one JSON object (see docs/performance.md).
+# Needs curl, awk and wrk (installed with apt-get when missing and running as root). Does not need ../shared.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DB=""
+CONNS=64
+THREADS=2
+DURATION=20
+WARMUP=15
+HOLDERS=200
+ROUNDS=1
+PORT=5090
+MODES="on off"
+BUILD=1
+
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --db) DB="$2"; shift 2 ;;
+    --connections) CONNS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --holders) HOLDERS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --modes) MODES="$2"; shift 2 ;;
+    --port) PORT="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage 0 ;;
+    *) echo "credit-load: unknown argument $1" >&2; usage ;;
+  esac
+done
+[[ "$MODES" =~ ^(on|off)( (on|off))*$ ]] || { echo "credit-load: --modes takes on, off or both" >&2; exit 2; }
+for n in "$CONNS" "$THREADS" "$DURATION" "$WARMUP" "$HOLDERS" "$ROUNDS" "$PORT"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "credit-load: numeric options take whole numbers" >&2; exit 2; }
+done
+
+log() { echo "credit-load: $*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing wrk"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null; }
+  fi
+  command -v wrk >/dev/null || { echo "credit-load: wrk is required (apt-get install wrk)" >&2; exit 2; }
+fi
+for tool in curl awk dotnet; do
+  command -v "$tool" >/dev/null || { echo "credit-load: $tool is required" >&2; exit 2; }
+done
+
+if [[ $BUILD -eq 1 ]]; then
+  log "building Release"
+  dotnet build "$ROOT/src/SmallChange/SmallChange.csproj" -c Release -v:q -nologo >&2
+fi
+DLL="$ROOT/src/SmallChange/bin/Release/net10.0/smallchange.dll"
+[[ -f "$DLL" ]] || { echo "credit-load: $DLL not found (run without --no-build)" >&2; exit 2; }
+sc() { dotnet "$DLL" "$@"; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/credit-load.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+[[ -n "$DB" ]] || DB="$WORK/credit-load.db"
+BACKEND=sqlite
+[[ "$DB" == *Host=* || "$DB" == postgres://* || "$DB" == postgresql://* ]] && BACKEND=postgres
+API="http://127.0.0.1:$PORT"
+RUN_ID="L$(date +%s)$$"
+
+OPERATOR=$(sc keys create-operator --db "$DB" --label credit-load | tail -1)
+[[ "$OPERATOR" == sck_* ]] || { echo "credit-load: could not create an operator key" >&2; exit 1; }
+
+# start_server on|off: serve on $DB with group commit switched on or off (the hidden SmallChange__Credits__GroupCommit).
+start_server() {
+  local mode=$1
+  if curl -s "$API/health" >/dev/null 2>&1; then
+    echo "credit-load: something already listens on $API (use --port)" >&2
+    exit 1
+  fi
+  SmallChange__Credits__GroupCommit=$([[ $mode == on ]] && echo true || echo false) \
+    dotnet "$DLL" serve --db "$DB" --urls "$API" >"$WORK/serve-$mode.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -sf "$API/health" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$WORK/serve-$mode.log" >&2
+  echo "credit-load: the server did not start" >&2
+  exit 1
+}
+
+stop_server() {
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
+num() { grep -o "\"$1\":[0-9.]*" | head -1 | cut -d: -f2; }
+
+start_server on
+SOURCE_JSON=$(curl -sf -X POST "$API/v1/sources" -H "Authorization: Bearer $OPERATOR" -H 'Content-Type: application/json' \
+  -d '{"name":"credit-load '"$RUN_ID"'","type":"creator_earnings","currencies":["USD"]}')
+SOURCE_KEY=$(field api_key <<<"$SOURCE_JSON")
+[[ "$SOURCE_KEY" == sck_* ]] || { echo "credit-load: could not create the source" >&2; exit 1; }
+seq 1 "$HOLDERS" | xargs -P 8 -I{} curl -sf -X POST "$API/v1/holders" -H "Authorization: Bearer $OPERATOR" \
+  -H 'Content-Type: application/json' -d '{"external_ref":"'"$RUN_ID"'-{}","name":"Load Holder","country":"US"}' \
+  | grep -o '"id":"[^"]*"' | cut -d'"' -f4 >"$WORK/holders.txt"
+[[ $(wc -l <"$WORK/holders.txt") -eq $HOLDERS ]] || { echo "credit-load: could not create the holders" >&2; exit 1; }
+log "backend $BACKEND, $HOLDERS holders, $CONNS connections, $THREADS wrk threads, ${DURATION}s runs after ${WARMUP}s warm-up"
+
+ACKED=0   # 2xx responses wrk counted, every run
+RUNS=0
+NON2XX_RUNS=""
+# cpu_ticks: CPU time (user + system, clock ticks) the server process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+TICK_HZ=$(getconf CLK_TCK)
+
+# load NAME SECONDS: one wrk run; sets LAST_JSON to its WRK_JSON object (plus the server's CPU microseconds per
+# request) and adds its 2xx responses to ACKED.
+load() {
+  local name=$1 seconds=$2 out cpu0
+  cpu0=$(cpu_ticks)
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $SOURCE_KEY" \
+    -s "$ROOT/bench/credit-single.lua" "$API" -- "$RUN_ID-$name" "$WORK/holders.txt")
+  echo "$out" >"$WORK/wrk-$name.txt"
+  local json=${out##*WRK_JSON }
+  json=${json%%$'\n'*}
+  local requests non2xx
+  requests=$(num requests <<<"$json")
+  non2xx=$(num non_2xx <<<"$json")
+  local cpu_us=$(( ($(cpu_ticks) - cpu0) * 1000000 / TICK_HZ / (requests > 0 ? requests : 1) ))
+  json="${json%\}},\"server_cpu_us\":$cpu_us}"
+  ACKED=$((ACKED + requests - non2xx))
+  [[ $non2xx -eq 0 ]] || NON2XX_RUNS="$NON2XX_RUNS $name:$non2xx"
+  RUNS=$((RUNS + 1))
+  LAST_JSON=$json
+}
+
+# summarize JSON: requests/s, p50, p99 (ms), non-2xx for one measured run.
+summarize() {
+  local json=$1
+  awk -v r="$(num requests <<<"$json")" -v d="$(num duration_us <<<"$json")" -v p50="$(num p50_us <<<"$json")" \
+      -v p99="$(num p99_us <<<"$json")" -v e="$(num non_2xx <<<"$json")" -v t="$(num timeouts <<<"$json")" \
+      -v cpu="$(num server_cpu_us <<<"$json")" \
+    'BEGIN { printf "{\"rps\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%d,\"non_2xx\":%d,\"timeouts\":%d,\"server_cpu_us_per_request\":%d}", r / (d / 1e6), p50 / 1000, p99 / 1000, r, e, t, cpu }'
+}
+
+ON_RESULTS=()
+OFF_RESULTS=()
+read -r -a MODE_LIST <<<"$MODES"
+LAST_MODE=${MODE_LIST[${#MODE_LIST[@]}-1]}
+for round in $(seq 1 "$ROUNDS"); do
+  for mode in "${MODE_LIST[@]}"; do
+    [[ -n "$SERVER_PID" ]] || start_server "$mode"
+    if [[ $WARMUP -gt 0 ]]; then load "warm-$mode-$round" "$WARMUP"; fi
+    load "$mode-$round" "$DURATION"
+    s=$(summarize "$LAST_JSON")
+    log "round $round, group commit $mode: $s"
+    if [[ $mode == on ]]; then ON_RESULTS+=("$s"); else OFF_RESULTS+=("$s"); fi
+    if [[ $round -lt $ROUNDS || $mode != "$LAST_MODE" ]]; then stop_server; fi
+  done
+done
+
+# Every acknowledged credit must be stored: the sum of the holders' credit counts is at least what wrk saw answered
+# 2xx, and exceeds it by at most the requests in flight when each run stopped (one per connection per run).
+STORED=0
+while read -r h; do
+  c=$(curl -sf "$API/v1/holders/$h/balances" -H "Authorization: Bearer $OPERATOR" | num credits || true)
+  STORED=$((STORED + ${c:-0}))
+done <"$WORK/holders.txt"
+stop_server
+CHECK=ok
+if [[ $STORED -lt $ACKED || $STORED -gt $((ACKED + RUNS * CONNS)) ]]; then
+  CHECK="mismatch: $STORED stored, $ACKED acknowledged"
+  log "$CHECK"
+fi
+[[ -z "$NON2XX_RUNS" ]] || CHECK="non-2xx answers:$NON2XX_RUNS"
+if ! sc verify --db "$DB" >&2; then CHECK="verify failed"; fi
+
+# Credits per shared transaction in each measured group-commit run: one InsertCredits call stamps all its credits
+# with one created_at (SQLite only, when the sqlite3 shell is installed).
+GROUPS_JSON=null
+if [[ $BACKEND == sqlite ]] && command -v sqlite3 >/dev/null && [[ ${#ON_RESULTS[@]} -gt 0 ]]; then
+  sizes=()
+  for round in $(seq 1 "$ROUNDS"); do
+    sizes+=("$(sqlite3 "$DB" "SELECT ROUND(COUNT(*) * 1.0 / COUNT(DISTINCT created_at), 1) FROM transfers WHERE source_ref LIKE '$RUN_ID-on-$round-t%'")")
+  done
+  GROUPS_JSON="[$(IFS=,; echo "${sizes[*]}")]"
+fi
+
+# The run with the median rate stands for each mode (every run is listed too).
+median() { [[ $# -gt 0 ]] || { echo null; return; }; printf '%s\n' "$@" | awk -F'"rps":' '{ split($2, a, ","); print a[1] "\t" $0 }' | sort -n | cut -f2- \
+  | awk -v n=$# 'NR == int((n + 1) / 2)'; }
+join() { local IFS=,; echo "$*"; }
+ON_MID=$(median "${ON_RESULTS[@]}")
+OFF_MID=$(median "${OFF_RESULTS[@]}")
+RATIO=$(awk -v a="$(num rps <<<"$ON_MID")" -v b="$(num rps <<<"$OFF_MID")" 'BEGIN { if (a > 0 && b > 0) printf "%.1f", a / b; else printf "null" }')
+log "group commit: $ON_MID; baseline: $OFF_MID; ratio ${RATIO}x; check: $CHECK"
+[[ $CHECK == ok ]] && STATUS=0 || STATUS=1
+printf '{"backend":"%s","cores":%s,"load_avg":"%s","connections":%s,"threads":%s,"duration_s":%s,"holders":%s,"group_commit":%s,"baseline":%s,"ratio":%s,"group_commit_runs":[%s],"baseline_runs":[%s],"credits_per_group":%s,"acknowledged":%s,"stored":%s,"check":"%s"}\n' \
+  "$BACKEND" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$CONNS" "$THREADS" "$DURATION" "$HOLDERS" "$ON_MID" "$OFF_MID" "$RATIO" \
+  "$(join "${ON_RESULTS[@]}")" "$(join "${OFF_RESULTS[@]}")" "$GROUPS_JSON" "$ACKED" "$STORED" "$CHECK"
+exit $STATUS
