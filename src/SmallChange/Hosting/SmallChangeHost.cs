@@ -149,8 +149,17 @@ public static class SmallChangeHost
         {
             BadHttpRequestException or InvalidCursorException => ClientError(ex),
             OperationCanceledException => (499, new Error("request.cancelled", "The request was cancelled.")),
+            StoreUnavailableException => (503, new Error("server.unavailable",
+                "The database is unreachable right now. Nothing of this request was committed; retry later with the same idempotency key or reference.")),
             _ => (500, new Error("server.error", "An unexpected error occurred. Nothing was committed unless a later read shows it.")),
         };
+        if (status == 503)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmallChange.Http")
+                .LogWarning("Database unavailable on {Path} trace {TraceId}", http.Request.Path.Value, http.TraceIdentifier);
+        }
+
         if (status == 500)
         {
             // Log the exception type and trace id only: messages can carry request data.
