@@ -15,6 +15,7 @@ using SmallChange.Core.Credits;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using SmallChange.Http;
+using SmallChange.Portal;
 using SmallChange.Workers;
 
 namespace SmallChange.Hosting;
@@ -30,14 +31,23 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
     public string ConfigDir { get; init; } = Path.Combine(AppContext.BaseDirectory, "config");
 
     public SandboxOptions Sandbox { get; init; } = new();
+
+    /// <summary>The holder portal: mail folder, public address, throttling and lockout.</summary>
+    public PortalOptions Portal { get; init; } = new();
 }
 
 public static class SmallChangeHost
 {
-    /// <summary>Builds the web host: API under /v1, OpenAPI, health, workers. The store must already be migrated.</summary>
+    /// <summary>Builds the web host: API under /v1, holder portal at /, OpenAPI, health, workers. The store must already be migrated.</summary>
     public static WebApplication Build(ServeOptions options, IStore store, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.ContentRoot, Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = options.ContentRoot,
+            Args = [],
+            // The portal's Razor Pages are compiled into this assembly; name it even when a test runner is the entry point.
+            ApplicationName = typeof(SmallChangeHost).Assembly.GetName().Name,
+        });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("SmallChange", LogLevel.Information);
@@ -57,12 +67,14 @@ public static class SmallChangeHost
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddAuthentication(ApiKeyAuthHandler.SchemeName)
+        // API keys under /v1, the portal's session cookie elsewhere (see PortalSetup.DefaultScheme).
+        builder.Services.AddAuthentication(PortalSetup.DefaultScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Operator, p => p.RequireClaim(ApiKeyAuthHandler.ScopeClaim, "operator"))
             .AddPolicy(Policies.AnyKey, p => p.RequireAuthenticatedUser());
         builder.Services.AddHealthChecks();
+        builder.AddPortal(options);
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
@@ -90,7 +102,11 @@ public static class SmallChangeHost
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
-            if (!http.Response.HasStarted && http.Response.ContentLength is null)
+            if (!http.Response.HasStarted && http.Response.ContentLength is null && PortalStatusPages.IsPortalPath(http.Request.Path))
+            {
+                await PortalStatusPages.Write(http, http.Response.StatusCode, http.RequestAborted);
+            }
+            else if (!http.Response.HasStarted && http.Response.ContentLength is null)
             {
                 var code = http.Response.StatusCode switch
                 {
@@ -103,12 +119,15 @@ public static class SmallChangeHost
                     options: null, contentType: "application/problem+json");
             }
         });
+        app.UsePortalAssets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
         v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts();
+        app.MapRazorPages();
         return app;
     }
 
@@ -165,6 +184,12 @@ public static class SmallChangeHost
             // Log the exception type and trace id only: messages can carry request data.
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmallChange.Http")
                 .LogError("Unhandled {ExceptionType} on {Path} trace {TraceId}", ex?.GetType().FullName, http.Request.Path.Value, http.TraceIdentifier);
+        }
+
+        if (PortalStatusPages.IsPortalPath(http.Request.Path))
+        {
+            await PortalStatusPages.Write(http, status);
+            return;
         }
 
         http.Response.StatusCode = status;
