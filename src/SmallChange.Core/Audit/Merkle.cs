@@ -340,7 +340,19 @@ public sealed class MerkleFrontier
     /// <summary>Appends a leaf hash; returns every perfect subtree (level ≥ 0) completed by it, the leaf included.</summary>
     public IReadOnlyList<(int Level, long Index, Hash32 Hash)> Append(Hash32 leaf)
     {
-        var completed = new List<(int, long, Hash32)> { (0, Size, leaf) };
+        var completed = new List<(int, long, Hash32)>();
+        Append(leaf, 0, completed);
+        return completed;
+    }
+
+    /// <summary>Appends a leaf hash, adding to <paramref name="completed"/> the perfect subtrees it completes at <paramref name="minLevel"/> or above.</summary>
+    public void Append(Hash32 leaf, int minLevel, List<(int Level, long Index, Hash32 Hash)> completed)
+    {
+        if (minLevel == 0)
+        {
+            completed.Add((0, Size, leaf));
+        }
+
         _edge.Add((0, Size, leaf));
         while (_edge.Count >= 2 && _edge[^1].Level == _edge[^2].Level)
         {
@@ -349,11 +361,13 @@ public sealed class MerkleFrontier
             _edge.RemoveRange(_edge.Count - 2, 2);
             var node = (left.Level + 1, left.Index / 2, Merkle.NodeHash(left.Hash, right.Hash));
             _edge.Add(node);
-            completed.Add(node);
+            if (node.Item1 >= minLevel)
+            {
+                completed.Add(node);
+            }
         }
 
         Size++;
-        return completed;
     }
 
     public Hash32 Root()

@@ -1,4 +1,5 @@
 using SmallChange.Adapters.Storage.Sqlite;
+using SmallChange.Core.Audit;
 using SmallChange.Core.Common;
 using SmallChange.Core.Credits;
 using SmallChange.Core.Holders;
@@ -13,6 +14,8 @@ namespace SmallChange.Adapters.Tests.Storage;
 public abstract partial class LedgerContractTests(IStoreBackend backend) : IAsyncLifetime
 {
     protected ManualClock Clock { get; } = new();
+
+    protected IStoreBackend Backend => backend;
 
     protected IStore Store { get; private set; } = null!;
 
@@ -61,6 +64,8 @@ public abstract partial class LedgerContractTests(IStoreBackend backend) : IAsyn
     {
         var report = await LedgerVerifier.Verify(Store);
         Assert.True(report.Ok, report.FirstViolation);
+        var log = await LogVerifier.Verify(Store);
+        Assert.True(log.Ok, log.FirstViolation);
         if (Store is SqliteStore sqlite)
         {
             // The SQLite store keeps each account's history as a chain; listings depend on it.

@@ -29,7 +29,7 @@ public sealed class PostgresConcurrencyTests : IAsyncLifetime
 
         // Nodes starting together all migrate; the advisory lock lets one do it and the others find nothing to do.
         var applied = await Task.WhenAll(_nodes.Select(n => n.MigrateAsync()));
-        Assert.Equal(2, applied.Sum(a => a.Count));
+        Assert.Equal(SmallChange.Adapters.Storage.Migration.Load("Postgres").Count, applied.Sum(a => a.Count));
     }
 
     public async Task DisposeAsync()
@@ -66,6 +66,8 @@ public sealed class PostgresConcurrencyTests : IAsyncLifetime
         var account = await _nodes[1].ReadAsync(r => r.GetAccount(wallet));
         Assert.Equal(0, account!.Available.Units);
         Assert.True((await LedgerVerifier.Verify(_nodes[2])).Ok);
+        var log = await Core.Audit.LogVerifier.Verify(_nodes[1]);
+        Assert.True(log.Ok, log.FirstViolation);
     }
 
     [Fact]
@@ -85,6 +87,9 @@ public sealed class PostgresConcurrencyTests : IAsyncLifetime
         Assert.Equal(8 * 200, results.Sum(r => r.Value.Count(o => o.Status == CreditOutcomeStatus.Exists)));
         Assert.Equal(1 + (200 * 1_000), (await _nodes[0].ReadAsync(r => r.GetAccount(wallet)))!.Available.Units);
         Assert.True((await LedgerVerifier.Verify(_nodes[0])).Ok);
+        var log = await Core.Audit.LogVerifier.Verify(_nodes[2]);
+        Assert.True(log.Ok, log.FirstViolation);
+        Assert.Equal(201, log.Leaves);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class PostgresCliTests
         var verify = await SmallChangeExe.Run(dir.Path, Timeout, "verify", "--db", db);
 
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("Applied migrations: 1, 2", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Applied migrations: {string.Join(", ", SmallChange.Adapters.Storage.Migration.Load("Postgres").Select(m => m.Version))}", first.Stdout, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -39,7 +39,7 @@ public sealed class PostgresCliTests
         await using var conn = new NpgsqlConnection(keyword.ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM schema_migrations", conn);
-        Assert.Equal(2L, await cmd.ExecuteScalarAsync());
+        Assert.Equal((long)SmallChange.Adapters.Storage.Migration.Load("Postgres").Count, await cmd.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -24,12 +24,17 @@ public sealed class PostgresStore : IStore
     private readonly NpgsqlDataSource _source;
     private readonly TimeProvider _clock;
     private readonly PostgresRetry _retry;
+    private readonly bool _logEnabled;
 
-    private PostgresStore(NpgsqlDataSource source, TimeProvider clock, PostgresRetry retry)
+    /// <summary>The log's frontier after this store's last append (checked against the database before each use).</summary>
+    private volatile Core.Audit.MerkleFrontier? _frontier;
+
+    private PostgresStore(NpgsqlDataSource source, TimeProvider clock, PostgresRetry retry, bool logEnabled)
     {
         _source = source;
         _clock = clock;
         _retry = retry;
+        _logEnabled = logEnabled;
     }
 
     public string Backend => "postgres";
@@ -42,7 +47,8 @@ public sealed class PostgresStore : IStore
     /// connects until the first use. <paramref name="retryBudget"/> bounds how long a write keeps retrying while
     /// the database is unreachable (for example during a failover) before the error reaches the caller.
     /// </summary>
-    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null)
+    /// <remarks><paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).</remarks>
+    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true)
     {
         var b = PostgresConnectionString.Parse(connectionString);
         if (!b.ContainsKey("Max Auto Prepare") || b.MaxAutoPrepare == 0)
@@ -63,7 +69,7 @@ public sealed class PostgresStore : IStore
 
         var ds = Build(b);
         var description = Describe(b);
-        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description))
+        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description), log)
         {
             Description = description,
         };
@@ -168,10 +174,21 @@ public sealed class PostgresStore : IStore
         {
             await using var conn = await _source.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var stx = new PostgresTx(conn, tx, _clock);
-            var result = await work(stx);
-            await tx.CommitAsync(ct);
-            return result;
+            var stx = new PostgresTx(conn, tx, _clock) { LogEnabled = _logEnabled };
+            try
+            {
+                var result = await work(stx);
+                var frontier = await stx.AppendLog(_frontier, _clock.GetUtcNow());
+                await tx.CommitAsync(ct);
+                _frontier = frontier;
+                return result;
+            }
+            catch
+            {
+                // The frontier may have been advanced by an append that did not commit.
+                _frontier = null;
+                throw;
+            }
         }, _source, ct);
 
     public Task<T> ReadAsync<T>(Func<IStoreReader, ValueTask<T>> work, CancellationToken ct = default) =>

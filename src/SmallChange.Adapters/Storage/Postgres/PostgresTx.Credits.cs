@@ -110,7 +110,7 @@ internal sealed partial class PostgresTx
         var firstConflict = -1;
         if (inserted.Count < n)
         {
-            var missing = Enumerable.Range(0, n).Where(i => !inserted.Contains(ids[i])).ToList();
+            var missing = Enumerable.Range(0, n).Where(i => !inserted.ContainsKey(ids[i])).ToList();
             var existing = new Dictionary<(long, string), Credit>();
             foreach (var (num, credit) in await Many(r => (r.GetInt64(0), ReadCredit(r, default)),
                          $"SELECT {CreditColumns} FROM unnest($1::bigint[], $2::text[]) AS k(num, ref) " +
@@ -153,7 +153,7 @@ internal sealed partial class PostgresTx
         var totals = new Dictionary<long, (long Debit, long Credit)>();
         for (var i = 0; i < n; i++)
         {
-            if (!inserted.Contains(ids[i]))
+            if (!inserted.ContainsKey(ids[i]))
             {
                 continue;
             }
@@ -161,6 +161,8 @@ internal sealed partial class PostgresTx
             var row = rows[i];
             results[i] = new CreditWriteResult(CreditWriteStatus.Created,
                 new Credit(row.Source, row.SourceRef, row.Holder, row.Amount, occurred[i], row.TransferId, createdAt));
+            Logged(new Transfer(row.TransferId, row.SettlementAccount, row.WalletAccount, row.Amount.Units, row.Amount.Currency, TransferKind.Single,
+                null, null, ReasonCodes.Credit, null, null, inserted[ids[i]], createdAt));
             var d = totals.GetValueOrDefault(debits[i]);
             totals[debits[i]] = (d.Debit + amounts[i], d.Credit);
             var c = totals.GetValueOrDefault(credits[i]);
@@ -197,25 +199,26 @@ internal sealed partial class PostgresTx
     /// savepoint undoes it and the rows go again with <c>ON CONFLICT DO NOTHING</c>, in batch order, so that of two
     /// rows with one reference the first wins, as if they had been sent one after the other.
     /// </summary>
-    private async ValueTask<HashSet<Guid>> InsertNew(int n, Guid[] ids, long[] debits, long[] credits, long[] amounts, string[] currencies,
+    private async ValueTask<Dictionary<Guid, long>> InsertNew(int n, Guid[] ids, long[] debits, long[] credits, long[] amounts, string[] currencies,
         long[] sourceNums, string[] refs, DateTimeOffset[] occurred, DateTimeOffset createdAt)
     {
         var fast = await Savepoint();
         try
         {
-            var count = await Exec(InsertCreditRows, ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt);
-            Require(count == n, "a credit row was not inserted");
+            var all = await Many(r => (r.GetGuid(0), r.GetInt64(1)), InsertCreditRows + "RETURNING id, seq",
+                ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt);
+            Require(all.Count == n, "a credit row was not inserted");
             await fast.Release();
-            return [.. ids];
+            return all.ToDictionary(x => x.Item1, x => x.Item2);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "transfers_credit_ref")
         {
             await fast.Rollback();
         }
 
-        return new HashSet<Guid>(await Many(r => r.GetGuid(0),
-            InsertCreditRows + "ORDER BY u.ord ON CONFLICT (source_num, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id",
-            ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt));
+        return (await Many(r => (r.GetGuid(0), r.GetInt64(1)),
+            InsertCreditRows + "ORDER BY u.ord ON CONFLICT (source_num, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id, seq",
+            ids, debits, credits, amounts, currencies, sourceNums, refs, occurred, createdAt)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
     private async ValueTask AddTotals(List<KeyValuePair<long, (long Debit, long Credit)>> totals)

@@ -26,6 +26,8 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
 
     private int _savepoints;
 
+    private NpgsqlTransaction Transaction => tx;
+
     /// <summary>An instant as stored: UTC, whole microseconds (PostgreSQL would round; SQLite truncates).</summary>
     internal static DateTimeOffset Ts(DateTimeOffset t) => FromMicros(ToMicros(t));
 
@@ -169,6 +171,7 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
             GuidOrNull(t.PendingId?.Value), TsOrNull(t.Timeout), t.Reason, GuidOrNull(t.Reverses?.Value), GuidOrNull(t.Reference), Ts(t.CreatedAt));
         var seq = await cmd.ExecuteScalarAsync();
         Require(seq is long, "transfer account missing");
+        Logged(t with { Sequence = (long)seq!, CreatedAt = Ts(t.CreatedAt), Timeout = t.Timeout is { } to ? Ts(to) : null });
         return (long)seq!;
     }
 
@@ -322,18 +325,20 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
     {
         var name = "sp" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await tx.SaveAsync(name);
-        return new PostgresSavepoint(tx, name);
+        return new PostgresSavepoint(this, name, _logged.Count);
     }
 
-    private sealed class PostgresSavepoint(NpgsqlTransaction tx, string name) : ISavepoint
+    private sealed class PostgresSavepoint(PostgresTx owner, string name, int logged) : ISavepoint
     {
         public async ValueTask Rollback()
         {
-            await tx.RollbackAsync(name);
-            await tx.ReleaseAsync(name);
+            await owner.Transaction.RollbackAsync(name);
+            await owner.Transaction.ReleaseAsync(name);
+            // The transfers written after the savepoint are undone: so are their leaves.
+            owner._logged.RemoveRange(logged, owner._logged.Count - logged);
         }
 
-        public async ValueTask Release() => await tx.ReleaseAsync(name);
+        public async ValueTask Release() => await owner.Transaction.ReleaseAsync(name);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

@@ -19,16 +19,20 @@ public sealed class SqliteStore : IStore
     private SqliteConnection? _writer;
     private SqliteTx? _writerTx;
 
-    private SqliteStore(string connectionString, TimeProvider clock)
+    private readonly bool _logEnabled;
+
+    private SqliteStore(string connectionString, TimeProvider clock, bool logEnabled)
     {
         _connectionString = connectionString;
         _clock = clock;
+        _logEnabled = logEnabled;
     }
 
     public string Backend => "sqlite";
 
     /// <summary>Opens (creating if needed) the database at a file path or a SQLite connection string.</summary>
-    public static SqliteStore Open(string pathOrConnectionString, TimeProvider? clock = null)
+    /// <remarks><paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).</remarks>
+    public static SqliteStore Open(string pathOrConnectionString, TimeProvider? clock = null, bool log = true)
     {
         var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
             ? new SqliteConnectionStringBuilder(pathOrConnectionString)
@@ -42,7 +46,7 @@ public sealed class SqliteStore : IStore
             Directory.CreateDirectory(dir);
         }
 
-        return new SqliteStore(builder.ToString(), clock ?? TimeProvider.System);
+        return new SqliteStore(builder.ToString(), clock ?? TimeProvider.System, log);
     }
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
@@ -105,12 +109,13 @@ public sealed class SqliteStore : IStore
         try
         {
             var conn = Writer();
-            _writerTx ??= new SqliteTx(conn);
+            _writerTx ??= new SqliteTx(conn) { LogEnabled = _logEnabled };
             using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now.
             try
             {
                 _writerTx.BeginWrite(tx);
                 var result = await work(_writerTx);
+                await _writerTx.AppendLog(_clock.GetUtcNow());
                 tx.Commit();
                 return result;
             }

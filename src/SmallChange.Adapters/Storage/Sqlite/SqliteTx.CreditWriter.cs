@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SmallChange.Core.Credits;
+using SmallChange.Core.Ledger;
 using SmallChange.Core.Money;
 using static SmallChange.Adapters.Storage.SqlTime;
 
@@ -27,6 +28,7 @@ internal sealed partial class SqliteTx
         {
             // Another connection committed since our last write: what we remember may be stale.
             _heads.Clear();
+            _frontier = null;
             _dataVersion = version;
         }
     }
@@ -130,7 +132,7 @@ internal sealed partial class SqliteTx
                     {
                         for (var k = 0; k < n; k++)
                         {
-                            results[i + k] = Created(rows[i + k], createdAt);
+                            results[i + k] = Created(rows[i + k], createdAt, next + k);
                         }
 
                         next += n;
@@ -160,7 +162,7 @@ internal sealed partial class SqliteTx
 
                     if (_one.Changes == 1)
                     {
-                        results[i] = Created(row, createdAt);
+                        results[i] = Created(row, createdAt, next);
                         next++;
                         continue;
                     }
@@ -308,8 +310,13 @@ internal sealed partial class SqliteTx
             _undo.Clear();
         }
 
-        private static CreditWriteResult Created(CreditRow c, DateTimeOffset createdAt) => new(CreditWriteStatus.Created,
-            new Credit(c.Source, c.SourceRef, c.Holder, c.Amount, FromMicros(ToMicros(c.OccurredAt)), c.TransferId, createdAt));
+        /// <summary>The result of a row just inserted as transfer <paramref name="seq"/>, which also joins this transaction's log leaves.</summary>
+        private CreditWriteResult Created(CreditRow c, DateTimeOffset createdAt, long seq)
+        {
+            _owner.Logged(new Transfer(c.TransferId, c.SettlementAccount, c.WalletAccount, c.Amount.Units, c.Amount.Currency, TransferKind.Single,
+                null, null, ReasonCodes.Credit, null, null, seq, createdAt));
+            return new(CreditWriteStatus.Created, new Credit(c.Source, c.SourceRef, c.Holder, c.Amount, FromMicros(ToMicros(c.OccurredAt)), c.TransferId, createdAt));
+        }
 
         /// <summary>Adds the totals and moves the chain heads of every account written, in id order, and remembers the heads.</summary>
         private void Apply()

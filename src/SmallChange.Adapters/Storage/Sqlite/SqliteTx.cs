@@ -32,13 +32,19 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     public void Begin(SqliteTransaction tx) => _tx = tx;
 
-    public void End() => _tx = null;
+    public void End()
+    {
+        _tx = null;
+        _logged.Clear();
+    }
 
-    /// <summary>Called when the transaction (or a savepoint in it) rolls back: forgets what may have been undone.</summary>
+    /// <summary>Called when the transaction rolls back: forgets what may have been undone.</summary>
     public void RolledBack()
     {
         _sourceNums.Clear();
         _heads.Clear();
+        _logged.Clear();
+        _frontier = null;
     }
 
     public void Dispose()
@@ -191,6 +197,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
             _heads[account.Value] = seq;
         }
 
+        Logged(t with { Sequence = seq, CreatedAt = FromMicros(ToMicros(t.CreatedAt)), Timeout = t.Timeout is { } timeout ? FromMicros(ToMicros(timeout)) : null });
         return ValueTask.FromResult(seq);
     }
 
@@ -507,7 +514,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
     {
         var name = "sp" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Exec($"SAVEPOINT {name}");
-        return ValueTask.FromResult<ISavepoint>(new SqliteSavepoint(this, name));
+        return ValueTask.FromResult<ISavepoint>(new SqliteSavepoint(this, name, _logged.Count));
     }
 
     private void Exec(string sql)
@@ -518,13 +525,16 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         cmd.ExecuteNonQuery();
     }
 
-    private sealed class SqliteSavepoint(SqliteTx owner, string name) : ISavepoint
+    private sealed class SqliteSavepoint(SqliteTx owner, string name, int logged) : ISavepoint
     {
         public ValueTask Rollback()
         {
             owner.Exec($"ROLLBACK TO {name}");
             owner.Exec($"RELEASE {name}");
-            owner.RolledBack();
+            owner._sourceNums.Clear();
+            owner._heads.Clear();
+            // The transfers written after the savepoint are undone: so are their leaves.
+            owner._logged.RemoveRange(logged, owner._logged.Count - logged);
             return ValueTask.CompletedTask;
         }
 
