@@ -10,8 +10,9 @@ namespace SmallChange.Core.Credits;
 /// </param>
 /// <param name="MaxGroup">Most credits in one shared transaction (1 to <see cref="CreditService.MaxBatch"/>).</param>
 /// <param name="GroupWait">
-/// How long the writer waits for more credits before it starts a group that is not full; zero (the default) takes
-/// whatever queued while the previous group was being written, which measured as well as any wait (docs/performance.md).
+/// How long the writer sleeps before it takes a group that is not full (whole milliseconds: the OS sleep's
+/// granularity). Zero, the default, takes whatever queued while the previous group was being written; a wait measured
+/// no better (docs/performance.md, "Single-credit API under load").
 /// </param>
 public sealed record CreditBatcherOptions(bool GroupCommit = true, int MaxGroup = CreditBatcherOptions.DefaultMaxGroup, TimeSpan GroupWait = default)
 {
@@ -23,20 +24,26 @@ public sealed record CreditBatcherOptions(bool GroupCommit = true, int MaxGroup 
 /// <see cref="CreditBatcherOptions.MaxGroup"/>) and applies it with <see cref="CreditService.ApplyGroup"/>: one read and
 /// one write transaction for the whole group, an outcome per credit (created, exists, conflict or rejected with its own
 /// reason). A caller's task completes only after the transaction holding its credit committed. When the group fails
-/// (the store throws), every caller in it gets a <see cref="CreditGroupException"/> and nothing of the group is written;
-/// the next group proceeds. Credits of one (source, source reference) in one group behave as if applied one after the
+/// (the store throws), every caller in it gets the store's exception — as a request with a transaction of its own would,
+/// so the host answers 500, or 503 for <see cref="Ports.StoreUnavailableException"/> — and nothing of the group is
+/// written; the next group proceeds. Credits of one (source, source reference) in one group behave as if applied one after the
 /// other, in the order they were submitted.
 /// </summary>
 /// <remarks>
 /// Cancellation: a credit whose caller cancelled before the writer took it is dropped (never written); once taken, it is
 /// written with its group regardless, and only the caller's wait is cancelled. No caller's token reaches the shared
 /// transaction. Disposal stops taking new credits and writes the queued ones.
+/// <para>
+/// The writer is a thread of its own that blocks on the store: the SQLite store writes and fsyncs synchronously, and on
+/// a thread-pool thread that would take one of few workers (two on two cores) from the requests for every commit, and
+/// put the writer's next turn behind the requests queued meanwhile.
+/// </para>
 /// </remarks>
 public sealed class CreditBatcher : IAsyncDisposable
 {
     private readonly CreditService _credits;
     private readonly Channel<Waiter>? _queue;
-    private readonly Task _writer = Task.CompletedTask;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _groups;
     private long _committed;
 
@@ -55,7 +62,11 @@ public sealed class CreditBatcher : IAsyncDisposable
                 SingleReader = true,
                 FullMode = BoundedChannelFullMode.Wait,
             });
-            _writer = Task.Run(WriteLoop);
+            new Thread(WriteLoop) { IsBackground = true, Name = "credit group commit" }.Start();
+        }
+        else
+        {
+            _writerDone.SetResult();
         }
     }
 
@@ -72,8 +83,8 @@ public sealed class CreditBatcher : IAsyncDisposable
 
     /// <summary>
     /// Applies one credit and returns its outcome once it is durable (or known not to be written): created, exists,
-    /// conflict, or rejected with the reason. Throws <see cref="CreditGroupException"/> when its group's transaction
-    /// failed, and <see cref="OperationCanceledException"/> when <paramref name="ct"/> is cancelled first.
+    /// conflict, or rejected with the reason. Throws what the store threw when its group's transaction failed, and
+    /// <see cref="OperationCanceledException"/> when <paramref name="ct"/> is cancelled first.
     /// </summary>
     public async Task<CreditOutcome> Submit(SourceId source, CreditCommand command, CancellationToken ct = default)
     {
@@ -92,17 +103,17 @@ public sealed class CreditBatcher : IAsyncDisposable
         return await waiter.Task.WaitAsync(ct);
     }
 
-    private async Task WriteLoop()
+    private void WriteLoop()
     {
         var reader = _queue!.Reader;
         var max = Options.MaxGroup;
         var group = new List<Waiter>(max);
         var items = new List<SourcedCredit>(max);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (Wait(reader.WaitToReadAsync()))
         {
-            if (Options.GroupWait > TimeSpan.Zero && reader.Count < max)
+            if (Options.GroupWait >= TimeSpan.FromMilliseconds(1) && reader.Count < max)
             {
-                await Task.Delay(Options.GroupWait).ConfigureAwait(false);
+                Thread.Sleep(Options.GroupWait);
             }
 
             while (group.Count < max && reader.TryRead(out var waiter))
@@ -119,12 +130,17 @@ public sealed class CreditBatcher : IAsyncDisposable
 
             if (group.Count > 0)
             {
-                await Commit(group, items).ConfigureAwait(false);
+                Commit(group, items).GetAwaiter().GetResult(); // never throws: failures go to the group's callers
                 group.Clear();
                 items.Clear();
             }
         }
+
+        _writerDone.SetResult();
     }
+
+    /// <summary>Blocks this (dedicated) thread until the queue has an item (true) or is completed and empty (false).</summary>
+    private static bool Wait(ValueTask<bool> ready) => ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
 
     private async Task Commit(List<Waiter> group, List<SourcedCredit> items)
     {
@@ -138,7 +154,7 @@ public sealed class CreditBatcher : IAsyncDisposable
             // Not handled here: every caller of the group gets the failure (the host answers 500 and logs it).
             foreach (var waiter in group)
             {
-                waiter.TrySetException(new CreditGroupException(group.Count, ex));
+                waiter.TrySetException(ex);
             }
 
             return;
@@ -157,7 +173,7 @@ public sealed class CreditBatcher : IAsyncDisposable
         if (_queue is not null)
         {
             _queue.Writer.TryComplete();
-            await _writer.ConfigureAwait(false);
+            await _writerDone.Task.ConfigureAwait(false);
         }
     }
 
@@ -169,11 +185,4 @@ public sealed class CreditBatcher : IAsyncDisposable
 
         public CancellationToken Cancellation { get; } = cancellation;
     }
-}
-
-/// <summary>The shared transaction of a group of single credits failed: none of the group's credits was written.</summary>
-public sealed class CreditGroupException(int groupSize, Exception inner)
-    : Exception($"The shared transaction of a group of {groupSize} credits failed; none of them was written.", inner)
-{
-    public int GroupSize { get; } = groupSize;
 }

@@ -142,12 +142,12 @@ public static class SmallChangeHost
     /// <summary>
     /// Group commit of single credits: on unless <c>SmallChange:Credits:GroupCommit</c> is false (environment:
     /// <c>SmallChange__Credits__GroupCommit=false</c>, used by bench/credit-load.sh for its baseline);
-    /// <c>SmallChange:Credits:MaxGroup</c> and <c>SmallChange:Credits:GroupWaitMicroseconds</c> tune it.
+    /// <c>SmallChange:Credits:MaxGroup</c> and <c>SmallChange:Credits:GroupWaitMilliseconds</c> tune it.
     /// </summary>
     private static CreditBatcherOptions CreditBatcherOptionsFrom(IConfiguration config) => new(
         config.GetValue("SmallChange:Credits:GroupCommit", true),
         Math.Clamp(config.GetValue("SmallChange:Credits:MaxGroup", CreditBatcherOptions.DefaultMaxGroup), 1, CreditService.MaxBatch),
-        TimeSpan.FromMicroseconds(Math.Clamp(config.GetValue("SmallChange:Credits:GroupWaitMicroseconds", 0), 0, 1_000_000)));
+        TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("SmallChange:Credits:GroupWaitMilliseconds", 0), 0, 1_000)));
 
     private static (int Status, Error Error) ClientError(Exception ex) => ex switch
     {
