@@ -187,16 +187,20 @@ public abstract class CreditGroupCommitTests(ApiFixture api)
         await host.AssertLedgerVerifies();
     }
 
-    [Fact]
-    public async Task PostCredit_GroupTransactionFails_AllItsRequestsGet500NothingWrittenNextGroupSucceeds()
+    [Theory]
+    [InlineData(false, HttpStatusCode.InternalServerError, "server.error")]
+    [InlineData(true, HttpStatusCode.ServiceUnavailable, "server.unavailable")]
+    public async Task PostCredit_GroupTransactionFails_AllItsRequestsGet5xxNothingWrittenNextGroupSucceeds(bool outage, HttpStatusCode status, string code)
     {
         await using var host = await GatedHost.StartAsync(api.Backend);
         var (source, holder) = await host.SourceAndWarmHolder();
 
         // A holds the writer; B1..B10 queue behind it and form the next group, whose transaction writes every row and
-        // then throws before commit.
+        // then throws before commit: a bug (500), or the database gone (503, as for a request of its own).
         var gate = host.Store.Hold();
-        host.Store.FailNext();
+        host.Store.FailNext(outage
+            ? new StoreUnavailableException("test: the database is unreachable", new InvalidOperationException("test"))
+            : new InvalidOperationException("test: the transaction failed before commit"));
         var a = host.Credit(source, new { source_ref = ApiFixture.NewRef("a"), holder_id = holder, amount = "1.00", currency = "USD" });
         await gate.Entered.Task.WaitAsync(Patience);
         var refs = Enumerable.Range(1, 10).Select(i => ApiFixture.NewRef($"b{i}")).ToArray();
@@ -211,7 +215,7 @@ public abstract class CreditGroupCommitTests(ApiFixture api)
 
         foreach (var response in await Task.WhenAll(failing))
         {
-            await Json.ExpectProblem(response, HttpStatusCode.InternalServerError, "server.error");
+            await Json.ExpectProblem(response, status, code);
             response.Dispose();
         }
 
@@ -412,7 +416,7 @@ public abstract class CreditGroupCommitTests(ApiFixture api)
     /// </summary>
     private sealed class ScriptedStore(IStore inner) : IStore
     {
-        private readonly ConcurrentQueue<Func<Task<bool>>> _script = new();
+        private readonly ConcurrentQueue<Func<Task<Exception?>>> _script = new();
         private int _writes;
         private int _rolledBackRows;
 
@@ -432,21 +436,21 @@ public abstract class CreditGroupCommitTests(ApiFixture api)
             {
                 gate.Entered.SetResult();
                 await gate.Release.Task;
-                return false;
+                return null;
             });
             return gate;
         }
 
-        /// <summary>Fails the next write transaction not yet scripted, after its work ran.</summary>
-        public void FailNext() => _script.Enqueue(() => Task.FromResult(true));
+        /// <summary>Fails the next write transaction not yet scripted with <paramref name="failure"/>, after its work ran.</summary>
+        public void FailNext(Exception failure) => _script.Enqueue(() => Task.FromResult<Exception?>(failure));
 
         public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
 
         public async Task<T> WriteAsync<T>(Func<IStoreTx, ValueTask<T>> work, CancellationToken ct = default)
         {
             Interlocked.Increment(ref _writes);
-            var fail = _script.TryDequeue(out var step) && await step();
-            if (!fail)
+            var failure = _script.TryDequeue(out var step) ? await step() : null;
+            if (failure is null)
             {
                 return await inner.WriteAsync(work, ct);
             }
@@ -459,8 +463,8 @@ public abstract class CreditGroupCommitTests(ApiFixture api)
                     Interlocked.Add(ref _rolledBackRows, rows.Count(w => w.Status == CreditWriteStatus.Created));
                 }
 
-                // Not an I/O error: the PostgreSQL store re-runs a transaction that lost its connection.
-                throw new InvalidOperationException("test: the transaction failed before commit");
+                // Not an I/O error: the PostgreSQL store would re-run a transaction that lost its connection.
+                throw failure;
             }, ct);
         }
 
