@@ -10,7 +10,7 @@
 # creates one USD source and --holders holders over the API, then for each round: group commit on, then off, each a
 # --warmup run (not measured; the server restarts between modes, so this is also its JIT warm-up) and a --duration run
 # of wrk with --latency. Other SmallChange__Credits__* variables in the environment reach the server (e.g.
-# SmallChange__Credits__GroupWaitMicroseconds=500). Afterwards it checks that the server holds
+# SmallChange__Credits__GroupWaitMilliseconds=1). Afterwards it checks that the server holds
 # at least as many credits as wrk saw acknowledged (and no more than could have been in flight when wrk stopped),
 # stops the server and runs `smallchange verify`. The last line is one JSON object (see docs/performance.md).
 # Needs curl, awk and wrk (installed with apt-get when missing and running as root). Does not need ../shared.
@@ -135,13 +135,16 @@ RUNS=0
 NON2XX_RUNS=""
 # cpu_ticks: CPU time (user + system, clock ticks) the server process has used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+# child_ticks: CPU time of this shell's finished children (so wrk's, measured around one run).
+child_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
 TICK_HZ=$(getconf CLK_TCK)
 
-# load NAME SECONDS: one wrk run; sets LAST_JSON to its WRK_JSON object (plus the server's CPU microseconds per
-# request) and adds its 2xx responses to ACKED.
+# load NAME SECONDS: one wrk run; sets LAST_JSON to its WRK_JSON object (plus the server's and wrk's CPU microseconds
+# per request) and adds its 2xx responses to ACKED.
 load() {
-  local name=$1 seconds=$2 out cpu0
+  local name=$1 seconds=$2 out cpu0 wrk0
   cpu0=$(cpu_ticks)
+  wrk0=$(child_ticks)
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $SOURCE_KEY" \
     -s "$ROOT/bench/credit-single.lua" "$API" -- "$RUN_ID-$name" "$WORK/holders.txt")
   echo "$out" >"$WORK/wrk-$name.txt"
@@ -150,8 +153,10 @@ load() {
   local requests non2xx
   requests=$(num requests <<<"$json")
   non2xx=$(num non_2xx <<<"$json")
-  local cpu_us=$(( ($(cpu_ticks) - cpu0) * 1000000 / TICK_HZ / (requests > 0 ? requests : 1) ))
-  json="${json%\}},\"server_cpu_us\":$cpu_us}"
+  local per=$(( requests > 0 ? requests : 1 ))
+  local cpu_us=$(( ($(cpu_ticks) - cpu0) * 1000000 / TICK_HZ / per ))
+  local wrk_us=$(( ($(child_ticks) - wrk0) * 1000000 / TICK_HZ / per ))
+  json="${json%\}},\"server_cpu_us\":$cpu_us,\"wrk_cpu_us\":$wrk_us}"
   ACKED=$((ACKED + requests - non2xx))
   [[ $non2xx -eq 0 ]] || NON2XX_RUNS="$NON2XX_RUNS $name:$non2xx"
   RUNS=$((RUNS + 1))
@@ -163,8 +168,8 @@ summarize() {
   local json=$1
   awk -v r="$(num requests <<<"$json")" -v d="$(num duration_us <<<"$json")" -v p50="$(num p50_us <<<"$json")" \
       -v p99="$(num p99_us <<<"$json")" -v e="$(num non_2xx <<<"$json")" -v t="$(num timeouts <<<"$json")" \
-      -v cpu="$(num server_cpu_us <<<"$json")" \
-    'BEGIN { printf "{\"rps\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%d,\"non_2xx\":%d,\"timeouts\":%d,\"server_cpu_us_per_request\":%d}", r / (d / 1e6), p50 / 1000, p99 / 1000, r, e, t, cpu }'
+      -v cpu="$(num server_cpu_us <<<"$json")" -v wcpu="$(num wrk_cpu_us <<<"$json")" \
+    'BEGIN { printf "{\"rps\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%d,\"non_2xx\":%d,\"timeouts\":%d,\"server_cpu_us_per_request\":%d,\"wrk_cpu_us_per_request\":%d}", r / (d / 1e6), p50 / 1000, p99 / 1000, r, e, t, cpu, wcpu }'
 }
 
 ON_RESULTS=()
