@@ -93,6 +93,8 @@ public sealed class PortalAccountTests(PortalFixture portal) : IClassFixture<Por
     [Theory]
     [InlineData("short pass", "Use at least 12 characters.")]
     [InlineData("password1234", "This password is too common")]
+    [InlineData("1qaz2wsx3edc", "This password is too common")]
+    [InlineData("LeaveMeAlone", "This password is too common")]
     [InlineData("qwertyuiop!!", "This password is too common")]
     [InlineData("Sunshine2024!", "This password is too common")]
     [InlineData("aaaaaaaaaaaaaaaa", "Use at least 5 different characters.")]

@@ -152,9 +152,8 @@ public sealed partial class PortalBrowser : IDisposable
         return Base32.Decode(m.Groups[1].Value) ?? throw new InvalidOperationException("not base32");
     }
 
-    /// <summary>The code an authenticator app shows for <paramref name="stepOffset"/> steps from now.</summary>
-    public static string CodeAt(byte[] secret, int stepOffset = 0) =>
-        Totp.Code(secret, Totp.StepAt(DateTimeOffset.UtcNow) + stepOffset).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The code an authenticator app shows during time step <paramref name="step"/>.</summary>
+    public static string CodeOf(byte[] secret, long step) => Totp.Code(secret, step).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<string> Html(HttpResponseMessage r) => await r.Content.ReadAsStringAsync();
 
