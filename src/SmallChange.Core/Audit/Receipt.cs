@@ -114,6 +114,12 @@ public sealed record Receipt(int ReceiptVersion, ReceiptTransfer Transfer, long 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 
+/// <summary>Several receipts about one subject (the transfers of a cash-out), each verifiable on its own.</summary>
+public sealed record ReceiptBundle(string Subject, IReadOnlyList<Receipt> Receipts)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, Receipt.Json);
+}
+
 /// <summary>Checks a receipt with no database: leaf, inclusion proof and checkpoint signature.</summary>
 public static class ReceiptVerifier
 {

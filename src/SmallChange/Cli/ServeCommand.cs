@@ -15,6 +15,8 @@ public static class ServeCommand
         var delay = new Option<double>("--sandbox-delay") { Description = "Seconds before a sandbox payout settles", DefaultValueFactory = _ => 3 };
         var failBps = new Option<int>("--sandbox-failure-bps") { Description = "Share of sandbox payouts that fail, basis points", DefaultValueFactory = _ => 300 };
         var returnBps = new Option<int>("--sandbox-return-bps") { Description = "Share of paid sandbox payouts returned later, basis points", DefaultValueFactory = _ => 100 };
+        var logKey = new Option<string?>("--log-key") { Description = "Checkpoint-signing key file (PEM; created if missing). Default: SMALLCHANGE_LOG_KEY_FILE, or <db>.log-key.pem for SQLite" };
+        cmd.Options.Add(logKey);
         cmd.Options.Add(demo);
         cmd.Options.Add(urls);
         cmd.Options.Add(config);
@@ -32,6 +34,7 @@ public static class ServeCommand
                     ReturnBps = Math.Clamp(parse.GetValue(returnBps), 0, 10_000),
                 },
             };
+            options = options with { LogKeyFile = parse.GetValue(logKey) };
             if (parse.GetValue(config) is { } dir)
             {
                 options = options with { ConfigDir = Path.GetFullPath(dir) };

@@ -7,8 +7,10 @@ using SmallChange.Api.Credits;
 using SmallChange.Api.Destinations;
 using SmallChange.Api.Providers;
 using SmallChange.Api.Quotes;
+using SmallChange.Core.Audit;
 using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
+using SmallChange.Api.Log;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
 using SmallChange.Core.Credits;
@@ -34,6 +36,12 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
 
     /// <summary>The holder portal: mail folder, public address, throttling and lockout.</summary>
     public PortalOptions Portal { get; init; } = new();
+
+    /// <summary>The checkpoint-signing key file (see <see cref="LogKeyFile"/>); null for the default place.</summary>
+    public string? LogKeyFile { get; init; }
+
+    /// <summary>The name checkpoints are signed under (RFC 9162's log origin).</summary>
+    public string LogOrigin { get; init; } = "smallchange/ledger";
 }
 
 public static class SmallChangeHost
@@ -56,6 +64,9 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSmallChangeCore();
+        var logKey = Hosting.LogKeyFile.LoadOrCreate(Hosting.LogKeyFile.PathFor(options.Db, options.LogKeyFile));
+        builder.Services.AddSingleton(sp => new CheckpointService(store, logKey, options.LogOrigin, options.Clock));
+        builder.Services.AddHostedService<LogKeyPublisher>();
         builder.Services.AddSingleton(sp => new CreditBatcher(sp.GetRequiredService<CreditService>(), CreditBatcherOptionsFrom(builder.Configuration)));
         builder.Services.AddSingleton(PayoutConfig.Load(options.ConfigDir));
         builder.Services.AddSingleton(options.Sandbox);
@@ -79,6 +90,7 @@ public static class SmallChangeHost
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
             builder.Services.AddHostedService<PayoutWorker>();
+            builder.Services.AddHostedService<CheckpointWorker>();
         }
 
         configure?.Invoke(builder);
@@ -126,7 +138,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog();
         app.MapRazorPages();
         return app;
     }

@@ -141,7 +141,34 @@ public abstract class CashoutTests(string backend) : IAsyncLifetime
         Assert.Equal(Money.Parse(fee, Currencies.USD).Value.Units, (await FeeAccount())!.CreditsPosted);
         var payments = await _api.Store.ReadAsync(r => r.ListSandboxPayments());
         Assert.Equal(1, Assert.Single(payments).Deliveries);
+        var verified = await VerifiedReceipts(id);
+        Assert.Equal(["cashout_hold", "cashout_post", "cashout_fee"], verified.Select(v => v.Transfer.Reason));
         await _api.AssertLedgerVerifies();
+    }
+
+    /// <summary>The cash-out's verifiable receipts, each checked as a holder would offline, against the published keys.</summary>
+    private async Task<IReadOnlyList<Core.Audit.Receipt>> VerifiedReceipts(Guid cashout)
+    {
+        var keys = new Core.Audit.CheckpointVerifier();
+        using (var k = await _api.Anonymous.GetAsync("/v1/log/keys"))
+        {
+            foreach (var key in (await Json.Expect(k, HttpStatusCode.OK)).EnumerateArray())
+            {
+                keys.Trust(key.GetProperty("public_pem").GetString()!);
+            }
+        }
+
+        using var r = await _api.Operator.GetAsync($"/v1/cashouts/{cashout}/receipt/verifiable");
+        var bundle = await Json.Expect(r, HttpStatusCode.OK);
+        var list = new List<Core.Audit.Receipt>();
+        foreach (var receipt in bundle.GetProperty("receipts").EnumerateArray())
+        {
+            var result = Core.Audit.ReceiptVerifier.Verify(receipt.GetRawText(), keys);
+            Assert.True(result.IsOk, result.Error?.ToString());
+            list.Add(result.Value);
+        }
+
+        return list;
     }
 
     [Fact]
@@ -328,6 +355,8 @@ public abstract class CashoutTests(string backend) : IAsyncLifetime
         var fees = (await FeeAccount())!;
         Assert.Equal(fees.CreditsPosted, fees.DebitsPosted); // the fee was booked, then reversed
         Assert.True(fees.CreditsPosted > 0);
+        var verified = await VerifiedReceipts(id);
+        Assert.Equal(["cashout_hold", "cashout_post", "cashout_fee", "cashout_return", "cashout_return"], verified.Select(v => v.Transfer.Reason));
         await _api.AssertLedgerVerifies();
     }
 

@@ -185,6 +185,8 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     {
         var report = await LedgerVerifier.Verify(Store);
         Assert.True(report.Ok, report.FirstViolation);
+        var log = await Core.Audit.LogVerifier.Verify(Store);
+        Assert.True(log.Ok, log.FirstViolation);
     }
 
     public static string NewRef(string prefix) => $"{prefix}-{Guid.NewGuid():N}";

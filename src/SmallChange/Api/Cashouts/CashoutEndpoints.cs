@@ -80,6 +80,7 @@ public static class CashoutEndpoints
         g.MapGet("/{id:guid}", Get);
         g.MapGet("/{id:guid}/events", Events);
         g.MapGet("/{id:guid}/receipt", Receipt);
+        g.MapGet("/{id:guid}/receipt/verifiable", VerifiableReceipt);
         return v1;
     }
 
@@ -138,6 +139,35 @@ public static class CashoutEndpoints
         return events is null
             ? Problems.Result("cashout.not_found", "No such cash-out.", http: http)
             : TypedResults.Ok<IReadOnlyList<CashoutEventDto>>(events.Select(e => new CashoutEventDto(e.State.ToWire(), e.Reason, Wire.Time(e.At))).ToList());
+    }
+
+    /// <summary>
+    /// The ledger side of a cash-out as verifiable receipts (docs/verifiable-ledger.md): one per transfer it made so
+    /// far (hold, then post and fee, or void, or the reversals of a return), each with its inclusion proof and a
+    /// signed checkpoint, checkable offline with <c>smallchange verify receipt</c>.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifiableReceipt(Guid id, IStore store, Core.Audit.CheckpointService checkpoints, HttpContext http)
+    {
+        var c = await store.ReadAsync(r => r.GetCashout(new CashoutId(id)), http.RequestAborted);
+        if (c is null)
+        {
+            return Problems.Result("cashout.not_found", "No such cash-out.", http: http);
+        }
+
+        var receipts = new List<Core.Audit.Receipt>();
+        if (c.HoldTransfer is { } hold)
+        {
+            foreach (var t in new[] { hold, c.PostTransferId, c.FeeTransferId, c.VoidTransferId, c.ReturnTransferId, c.FeeReturnTransferId })
+            {
+                if (await checkpoints.ReceiptFor(t, http.RequestAborted) is { } receipt)
+                {
+                    receipts.Add(receipt);
+                }
+            }
+        }
+
+        var bundle = new Core.Audit.ReceiptBundle($"cashout {c.Id}", receipts);
+        return TypedResults.Text(bundle.ToJson(), "application/json");
     }
 
     private static async Task<Results<Ok<ReceiptResponse>, ProblemHttpResult>> Receipt(Guid id, IStore store, TimeProvider clock, HttpContext http)

@@ -29,6 +29,7 @@ public static class SourceEndpoints
         g.MapGet("/", List).RequireAuthorization(Policies.Operator);
         g.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.AnyKey);
         g.MapGet("/{id:guid}/credit", GetCredit).RequireAuthorization(Policies.AnyKey);
+        g.MapGet("/{id:guid}/credit/receipt", GetCreditReceipt).RequireAuthorization(Policies.AnyKey);
         return v1;
     }
 
@@ -105,6 +106,24 @@ public static class SourceEndpoints
         var source = new SourceId(id);
         var credit = caller.MayActFor(source) ? await store.ReadAsync(r => r.FindCredit(source, sourceRef), http.RequestAborted) : null;
         return credit is null ? Problems.Result("credit.not_found", "No such credit.", http: http) : TypedResults.Ok(Credits.CreditResponse.From(credit, "exists"));
+    }
+
+    /// <summary>
+    /// The verifiable receipt of a credit (docs/verifiable-ledger.md): its transfer, leaf index, inclusion proof and a
+    /// signed checkpoint, checkable offline with <c>smallchange verify receipt</c>.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCreditReceipt(
+        Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "source_ref")] string? sourceRef, IStore store, Core.Audit.CheckpointService checkpoints, HttpContext http)
+    {
+        if (string.IsNullOrEmpty(sourceRef))
+        {
+            return Problems.Result("credit.source_ref_invalid", "Give the credit's source_ref as a query parameter.", "source_ref", http);
+        }
+
+        var source = new SourceId(id);
+        var credit = Caller.From(http.User).MayActFor(source) ? await store.ReadAsync(r => r.FindCredit(source, sourceRef), http.RequestAborted) : null;
+        var receipt = credit is null ? null : await checkpoints.ReceiptFor(credit.TransferId, http.RequestAborted);
+        return receipt is null ? Problems.Result("credit.not_found", "No such credit.", http: http) : TypedResults.Text(receipt.ToJson(), "application/json");
     }
 
     internal static string Trunc(string s) => s.Length > 16 ? s[..16] + "…" : s;
