@@ -60,6 +60,7 @@ public static class PortalSetup
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedAccount = true; // HolderStatusConfirmation: the holder is active
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = options.MaxFailedAccessAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = options.LockoutDuration;
@@ -71,6 +72,7 @@ public static class PortalSetup
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddPasswordValidator<EmailPasswordValidator>()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+            .AddUserConfirmation<HolderStatusConfirmation>()
             .AddTokenProvider<DataProtectorTokenProvider<PortalAccount>>(TokenOptions.DefaultProvider)
             .AddTokenProvider<TotpTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddSignInManager();

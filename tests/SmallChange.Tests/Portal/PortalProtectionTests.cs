@@ -1,5 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using SmallChange.Core.Common;
+using SmallChange.Core.Holders;
+using SmallChange.Core.Identity;
+using SmallChange.Portal;
 
 namespace SmallChange.Tests.Portal;
 
@@ -43,6 +48,31 @@ public sealed partial class PortalProtectionTests(PortalFixture portal) : IClass
         var user = await portal.Store.ReadAsync(r => r.FindPortalUserByEmail(email.ToUpperInvariant()));
         Assert.Equal(0, user!.AccessFailedCount);
         Assert.Null(user.LockoutEnd);
+    }
+
+    [Theory]
+    [InlineData(HolderStatus.Suspended)]
+    [InlineData(HolderStatus.Closed)]
+    public async Task SignIn_HolderNotActive_RefusedLikeAWrongPassword(HolderStatus status)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var email = PortalFixture.NewEmail();
+        var holder = new Holder(HolderId.New(), $"portal-{Guid.NewGuid():N}", new PersonName("Sam Doe"), "US", status, 0, now);
+        var user = new PortalUser(PortalUserId.New(), holder.Id, new EmailAddress(email), email.ToUpperInvariant(), false,
+            new PasswordHasher<PortalAccount>().HashPassword(null!, PortalBrowser.GoodPassword), Guid.NewGuid().ToString("N"), "c", true, null, 0, false, null, null, now);
+        await portal.Store.WriteAsync(async tx =>
+        {
+            await tx.InsertHolder(holder);
+            await tx.InsertPortalUser(user);
+            return 0;
+        });
+
+        using var browser = portal.Browser();
+        using var r = await browser.Submit("/sign-in", Credentials(email, PortalBrowser.GoodPassword));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Contains("The e-mail address or the password is not right.", await PortalBrowser.Html(r));
+        using var denied = await browser.Http.GetAsync("/security");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
     }
 
     [Fact]

@@ -76,6 +76,12 @@ public sealed class SignInModel(UserManager<PortalAccount> users, SignInManager<
             return RedirectToPage("/Account/SignInTwoFactor", new { returnUrl = SafeReturnUrl(ReturnUrl) });
         }
 
+        if (result.IsNotAllowed)
+        {
+            // The holder is not active (HolderStatusConfirmation); Identity refused before hashing, so hash anyway.
+            new PasswordHasher<PortalAccount>().VerifyHashedPassword(null!, DummyHash.Value, Input.Password);
+        }
+
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? $"This account is locked for {(int)options.LockoutDuration.TotalMinutes} minutes after too many failed attempts. Try again later, or reset your password."
             : WrongCredentials);
