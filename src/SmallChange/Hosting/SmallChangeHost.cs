@@ -131,7 +131,7 @@ public static class SmallChangeHost
                     options: null, contentType: "application/problem+json");
             }
         });
-        app.UsePortalAssets();
+        app.UsePortal();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

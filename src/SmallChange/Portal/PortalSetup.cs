@@ -121,9 +121,32 @@ public static class PortalSetup
         return builder;
     }
 
-    /// <summary>The portal's static assets (embedded in the executable) under <c>/assets</c>.</summary>
-    public static WebApplication UsePortalAssets(this WebApplication app)
+    /// <summary>
+    /// Response headers for portal paths, then the portal's static assets (embedded in the executable) under
+    /// <c>/assets</c>. Pages may not be framed (clickjacking), run no script, load nothing from elsewhere, post forms
+    /// only here, and are never cached (they show balances and, once, recovery codes).
+    /// </summary>
+    public static WebApplication UsePortal(this WebApplication app)
     {
+        app.Use((http, next) =>
+        {
+            if (PortalStatusPages.IsPortalPath(http.Request.Path))
+            {
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy =
+                    "default-src 'self'; script-src 'none'; object-src 'none'; style-src 'self'; img-src 'self' data:; " +
+                    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                headers.XFrameOptions = "DENY";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                if (!http.Request.Path.StartsWithSegments("/assets"))
+                {
+                    headers.CacheControl = "no-store";
+                }
+            }
+
+            return next(http);
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new EmbeddedFileProvider(typeof(PortalSetup).Assembly, "SmallChange.wwwroot"),

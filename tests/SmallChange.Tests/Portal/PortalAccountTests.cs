@@ -214,6 +214,20 @@ public sealed class PortalAccountTests(PortalFixture portal) : IClassFixture<Por
     }
 
     [Fact]
+    public async Task PortalPage_Get_SendsFramingScriptAndCacheHeaders()
+    {
+        using var browser = portal.Browser();
+        using var r = await browser.Http.GetAsync("/sign-in");
+        var csp = r.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("script-src 'none'", csp);
+        Assert.Contains("form-action 'self'", csp);
+        Assert.Equal("DENY", r.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", r.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.True(r.Headers.CacheControl?.NoStore);
+    }
+
+    [Fact]
     public async Task Stylesheet_Get_ServedFromTheExecutable()
     {
         using var browser = portal.Browser();
