@@ -20,13 +20,35 @@ public static class LeafEncoding
 
     public static byte[] Encode(Transfer t)
     {
-        var reason = Encoding.UTF8.GetBytes(t.Reason);
-        if (reason.Length > ushort.MaxValue)
+        Span<byte> buffer = stackalloc byte[MaxLength(t)];
+        return buffer[..Write(t, buffer)].ToArray();
+    }
+
+    /// <summary>The RFC 9162 leaf hash, SHA-256(0x00 ‖ encoding), computed without a heap buffer for the encoding.</summary>
+    public static Hash32 LeafHash(Transfer t)
+    {
+        var max = MaxLength(t) + 1;
+        Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
+        buffer[0] = 0x00;
+        var length = Write(t, buffer[1..]) + 1;
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(buffer[..length], hash);
+        return new Hash32(hash);
+    }
+
+    private static int MaxLength(Transfer t)
+    {
+        var reason = Encoding.UTF8.GetByteCount(t.Reason);
+        if (reason > ushort.MaxValue)
         {
             throw new ArgumentException("Reason too long for a leaf.", nameof(t));
         }
 
-        var buffer = new byte[1 + 16 + (8 * 4) + 3 + 1 + 17 + 9 + 2 + reason.Length + 17 + 17 + 8];
+        return 1 + 16 + (8 * 4) + 3 + 1 + 17 + 9 + 2 + reason + 17 + 17 + 8;
+    }
+
+    private static int Write(Transfer t, Span<byte> buffer)
+    {
         var w = new Writer(buffer);
         w.U8(Version);
         w.Guid(t.Id.Value);
@@ -38,15 +60,12 @@ public static class LeafEncoding
         w.U8((byte)t.Kind);
         w.OptGuid(t.PendingId?.Value);
         w.OptI64(t.Timeout is { } to ? Micros(to) : null);
-        w.U16((ushort)reason.Length);
-        w.Bytes(reason);
+        w.Utf8WithLength(t.Reason);
         w.OptGuid(t.Reverses?.Value);
         w.OptGuid(t.Reference);
         w.I64(Micros(t.CreatedAt));
-        return buffer[..w.Position];
+        return w.Position;
     }
-
-    public static Hash32 LeafHash(Transfer t) => Merkle.LeafHash(Encode(t));
 
     public static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
@@ -86,10 +105,11 @@ public static class LeafEncoding
             Position += 3;
         }
 
-        public void Bytes(ReadOnlySpan<byte> b)
+        public void Utf8WithLength(string text)
         {
-            b.CopyTo(_buffer[Position..]);
-            Position += b.Length;
+            var n = Encoding.UTF8.GetBytes(text, _buffer[(Position + 2)..]);
+            U16((ushort)n);
+            Position += n;
         }
 
         public void OptGuid(Guid? g)

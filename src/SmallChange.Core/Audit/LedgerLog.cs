@@ -23,9 +23,12 @@ public static class LedgerLog
     public const int TileLeaves = 1 << StoredLevel;
 
     /// <summary>Appends <paramref name="leaves"/> (in commit order) to <paramref name="frontier"/>; returns the batch and the nodes to store.</summary>
-    public static (LogBatch Batch, List<LogNode> Stored) Append(MerkleFrontier frontier, IReadOnlyList<Transfer> leaves, DateTimeOffset at)
+    public static (LogBatch Batch, List<LogNode> Stored) Append(MerkleFrontier frontier, IReadOnlyList<Transfer> leaves, DateTimeOffset at) =>
+        Append(frontier, LeafHashes(leaves), at);
+
+    /// <summary>Appends leaves already hashed (see <see cref="LeafPipeline"/>).</summary>
+    public static (LogBatch Batch, List<LogNode> Stored) Append(MerkleFrontier frontier, Hash32[] hashes, DateTimeOffset at)
     {
-        var hashes = LeafHashes(leaves);
         var first = frontier.Size;
         var completed = new List<(int Level, long Index, Hash32 Hash)>();
         foreach (var h in hashes)

@@ -48,9 +48,28 @@ public static class LogVerifier
                 : $"batch {i + 1} (leaves {batches[i].FirstIndex}..{batches[i].TreeSize - 1}, committed {batches[i].CommittedAt:O})";
         }
 
-        void Process()
+        // Reading the next chunk of transfers overlaps with hashing the previous one (on the other cores).
+        Task<Hash32[]>? hashing = null;
+
+        async Task Drain()
         {
-            var hashes = LedgerLog.LeafHashes(chunk);
+            if (hashing is not null)
+            {
+                Apply(await hashing);
+                hashing = null;
+            }
+        }
+
+        async Task Process()
+        {
+            await Drain();
+            var full = chunk;
+            hashing = Task.Run(() => LedgerLog.LeafHashes(full));
+            chunk = new List<Transfer>(Chunk);
+        }
+
+        void Apply(Hash32[] hashes)
+        {
             foreach (var h in hashes)
             {
                 completed.Clear();
@@ -76,21 +95,21 @@ public static class LogVerifier
                     next++;
                 }
             }
-
-            chunk.Clear();
         }
 
         await foreach (var (index, transfer) in r.AllLogLeaves().WithCancellation(ct))
         {
             if (index != seen)
             {
-                Process();
+                await Process();
+                await Drain();
                 return Fail(violation ?? $"leaf {seen} is missing: its transfer was removed ({Batch(seen)})");
             }
 
             if (transfer is null)
             {
-                Process();
+                await Process();
+                await Drain();
                 return Fail(violation ?? $"leaf {index} has no transfer any more: it was removed ({Batch(index)})");
             }
 
@@ -98,7 +117,7 @@ public static class LogVerifier
             seen++;
             if (chunk.Count == Chunk)
             {
-                Process();
+                await Process();
                 if (violation is not null)
                 {
                     return Fail(violation);
@@ -106,7 +125,8 @@ public static class LogVerifier
             }
         }
 
-        Process();
+        await Process();
+        await Drain();
         if (violation is not null)
         {
             return Fail(violation);

@@ -77,7 +77,9 @@ public static class Merkle
         buffer[0] = 0x01;
         left.Bytes.CopyTo(buffer[1..]);
         right.Bytes.CopyTo(buffer[33..]);
-        return new Hash32(SHA256.HashData(buffer));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer, hash);
+        return new Hash32(hash);
     }
 
     /// <summary>The largest power of two strictly smaller than <paramref name="n"/> (n ≥ 2).</summary>

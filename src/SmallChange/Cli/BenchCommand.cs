@@ -9,6 +9,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Benchmarks (see docs/performance.md)");
         bench.Subcommands.Add(BenchIngest.Create());
         bench.Subcommands.Add(BenchScreen.Create());
+        bench.Subcommands.Add(BenchVerify.Create());
         return bench;
     }
 }

@@ -59,6 +59,7 @@ public static class BenchIngest
                     Console.WriteLine($"api:      {result.ApiCreditsPerSecond,12:N0} credits/s ({result.ApiCredits:N0} credits over HTTP, {result.Producers} clients)");
                     Console.WriteLine($"baseline: {result.BaselinePerSecond,12:N0} credits/s (one credit per transaction, {result.BaselineCredits:N0} credits)");
                     Console.WriteLine($"ratio:    {result.Ratio,12:N1}x   ({result.Backend}, synchronous={result.Synchronous}, journal={result.JournalMode})");
+                    Console.WriteLine($"no log:   {result.CreditsPerSecondWithoutLog,12:N0} credits/s (batched, the verifiable log left out: it costs {result.LogOverheadPercent:N1} %)");
                 }
 
                 return 0;
@@ -97,24 +98,30 @@ public static class BenchIngest
         string Synchronous,
         string JournalMode,
         long SingleProducerCreditsPerSecond,
-        int Producers);
+        int Producers,
+        long CreditsPerSecondWithoutLog,
+        double LogOverheadPercent);
 
-    public static async Task<IngestResult> Run(string db, int total, int batchSize, int holderCount, TimeSpan baselineFor, int producers, CancellationToken ct)
+    /// <summary>A store ready to measure: a source, its holders with their wallets, warmed-up code and caches.</summary>
+    private sealed record Prepared(CreditService Service, Source Source, Holder[] Holders, Func<string, int, CreditCommand> Make, Func<string, int, List<List<CreditCommand>>> Batches);
+
+    private static async Task<Prepared> Prepare(IStore store, int holderCount, int batchSize, ApiKeys.Issued? key, Source source, CancellationToken ct)
     {
         var clock = TimeProvider.System;
-        await using var store = StoreFactory.Open(db, clock);
         await store.MigrateAsync(ct);
         var accounts = new AccountDirectory(store);
         var service = new CreditService(store, accounts, clock);
-        var now = clock.GetUtcNow();
-        var source = new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], now);
-        var key = ApiKeys.Issue(ApiKeyScope.Source, source.Id, "bench", now);
+        var now = source.CreatedAt;
         var holders = Enumerable.Range(0, holderCount)
             .Select(i => new Holder(HolderId.New(), $"bench-{source.Id}-{i}", new PersonName("Bench Holder"), "US", HolderStatus.Active, 1, now)).ToArray();
         await store.WriteAsync(async tx =>
         {
             await tx.InsertSource(source);
-            await tx.InsertApiKey(key.Record);
+            if (key is not null)
+            {
+                await tx.InsertApiKey(key.Record);
+            }
+
             foreach (var h in holders)
             {
                 await tx.InsertHolder(h);
@@ -143,6 +150,60 @@ public static class BenchIngest
             await service.Apply(source.Id, b, false, ct);
         }
 
+        return new Prepared(service, source, holders, Make, Batches);
+    }
+
+    /// <summary>
+    /// The batched rate on a store that leaves the verifiable log out (a fresh SQLite file, or a fresh schema of the same
+    /// PostgreSQL database), same data, same producers: what the log costs is the difference.
+    /// </summary>
+    private static async Task<double> WithoutLog(IStore logged, string db, int total, int batchSize, int holderCount, int producers, CancellationToken ct)
+    {
+        var clock = TimeProvider.System;
+        string? file = null;
+        IStore store;
+        if (logged is Adapters.Storage.Postgres.PostgresStore pg)
+        {
+            var schema = $"bench_nolog_{Guid.NewGuid():N}";
+            await pg.Scalar($"CREATE SCHEMA {schema}", ct);
+            var b = Adapters.Storage.Postgres.PostgresConnectionString.Parse(db);
+            b.SearchPath = schema;
+            store = Adapters.Storage.Postgres.PostgresStore.Open(b.ConnectionString, clock, log: false);
+        }
+        else
+        {
+            file = Path.Combine(Path.GetTempPath(), $"smallchange-bench-nolog-{Guid.NewGuid():N}.db");
+            store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false);
+        }
+
+        try
+        {
+            var p = await Prepare(store, holderCount, batchSize, null, new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], clock.GetUtcNow()), ct);
+            return await Batched(p.Service, p.Source.Id, p.Batches("batch", total), producers, ct);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+            if (file is not null)
+            {
+                foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+                {
+                    File.Delete(f);
+                }
+            }
+        }
+    }
+
+    public static async Task<IngestResult> Run(string db, int total, int batchSize, int holderCount, TimeSpan baselineFor, int producers, CancellationToken ct)
+    {
+        var clock = TimeProvider.System;
+        await using var store = StoreFactory.Open(db, clock);
+        var now = clock.GetUtcNow();
+        var source = new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], now);
+        var key = ApiKeys.Issue(ApiKeyScope.Source, source.Id, "bench", now);
+        var prepared = await Prepare(store, holderCount, batchSize, key, source, ct);
+        var (service, holders, Make, Batches) = (prepared.Service, prepared.Holders, prepared.Make, prepared.Batches);
+
         // The commands of the batched runs are built up front, outside the timed phases.
         var singleBatches = Batches("single", total);
         var batches = Batches("batch", total);
@@ -162,6 +223,7 @@ public static class BenchIngest
         // Batched, in-process: one submitter, then several.
         var singleRate = await Batched(service, source.Id, singleBatches, 1, ct);
         var batchedRate = await Batched(service, source.Id, batches, producers, ct);
+        var withoutLogRate = await WithoutLog(store, db, total, batchSize, holderCount, producers, ct);
 
         // Through the HTTP batch endpoint on loopback.
         var port = FreePort();
@@ -238,7 +300,8 @@ public static class BenchIngest
             _ => ("unknown", "unknown"),
         };
         return new IngestResult((long)batchedRate, (long)apiRate, (long)baselineRate, Math.Round(batchedRate / baselineRate, 1),
-            total, apiTotal, baselineCount, batchSize, holderCount, store.Backend, sync, journal, (long)singleRate, producers);
+            total, apiTotal, baselineCount, batchSize, holderCount, store.Backend, sync, journal, (long)singleRate, producers,
+            (long)withoutLogRate, Math.Round(100 * (withoutLogRate - batchedRate) / withoutLogRate, 1));
     }
 
     /// <summary>Submits the batches from <paramref name="producers"/> concurrent tasks; every credit must come back created.</summary>

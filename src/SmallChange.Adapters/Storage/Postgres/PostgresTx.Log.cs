@@ -13,7 +13,7 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresTx
 {
-    private readonly List<Transfer> _logged = [];
+    private readonly LeafPipeline _logged = new();
 
     /// <summary>Whether this store appends to the log (off only for the benchmark that measures what the log costs).</summary>
     public bool LogEnabled { get; init; } = true;
@@ -44,9 +44,14 @@ internal sealed partial class PostgresTx
         var frontier = cache is not null && cache.Size == size && cache.Root() == (last?.Root ?? Merkle.EmptyRoot)
             ? cache
             : await LedgerLog.Restore(this);
-        var (batch, nodes) = LedgerLog.Append(frontier, _logged, now);
+        var (batch, nodes) = LedgerLog.Append(frontier, await _logged.Hashes(), now);
 
-        var seqs = _logged.Select(t => t.Sequence).ToArray();
+        var seqs = new long[_logged.Count];
+        for (var i = 0; i < seqs.Length; i++)
+        {
+            seqs[i] = _logged[i].Sequence;
+        }
+
         var indexes = Enumerable.Range(0, seqs.Length).Select(i => batch.FirstIndex + i).ToArray();
         await Exec("INSERT INTO log_entries (idx, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[])", indexes, seqs);
         if (nodes.Count > 0)

@@ -335,7 +335,7 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
             await owner.Transaction.RollbackAsync(name);
             await owner.Transaction.ReleaseAsync(name);
             // The transfers written after the savepoint are undone: so are their leaves.
-            owner._logged.RemoveRange(logged, owner._logged.Count - logged);
+            owner._logged.Truncate(logged);
         }
 
         public async ValueTask Release() => await owner.Transaction.ReleaseAsync(name);

@@ -14,7 +14,7 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteTx
 {
-    private readonly List<Transfer> _logged = [];
+    private readonly LeafPipeline _logged = new();
     private MerkleFrontier? _frontier;
 
     /// <summary>Whether this store appends to the log (off only for the benchmark that measures what the log costs).</summary>
@@ -40,11 +40,11 @@ internal sealed partial class SqliteTx
         if (_frontier.Size == 0 && _logged[0].Sequence > 1)
         {
             // A database from before the log: its earlier transfers become the first leaves, in sequence order.
-            _logged.InsertRange(0, await LogLeaves(0, checked((int)(_logged[0].Sequence - 1))));
+            _logged.Prepend(await LogLeaves(0, checked((int)(_logged[0].Sequence - 1))));
         }
 
         Require(_logged[0].Sequence == _frontier.Size + 1, "the log is out of step with the transfers");
-        var (batch, nodes) = LedgerLog.Append(_frontier, _logged, now);
+        var (batch, nodes) = LedgerLog.Append(_frontier, await _logged.Hashes(), now);
         foreach (var n in nodes)
         {
             Cmd("INSERT INTO log_nodes (level, idx, hash) VALUES ($p0, $p1, $p2)", n.Level, n.Index, n.Hash.Bytes.ToArray()).ExecuteNonQuery();

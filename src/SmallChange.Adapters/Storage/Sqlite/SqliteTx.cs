@@ -534,7 +534,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
             owner._sourceNums.Clear();
             owner._heads.Clear();
             // The transfers written after the savepoint are undone: so are their leaves.
-            owner._logged.RemoveRange(logged, owner._logged.Count - logged);
+            owner._logged.Truncate(logged);
             return ValueTask.CompletedTask;
         }
 
