@@ -19,7 +19,7 @@ public partial interface IStoreReader
     /// <summary>How many unused recovery codes the account has.</summary>
     ValueTask<int> CountRecoveryCodes(PortalUserId user);
 
-    /// <summary>A holder's inbox, newest first.</summary>
+    /// <summary>A holder's inbox, newest first (by id: UUIDv7, time-ordered to the millisecond).</summary>
     ValueTask<Page<InboxMessage>> ListInbox(HolderId holder, string? cursor, int limit);
 
     /// <summary>How many of the holder's inbox messages are unread.</summary>

@@ -171,11 +171,11 @@ public abstract class IdentityContractTests(IStoreBackend backend) : IAsyncLifet
     {
         var u = await NewUser("one@example.com");
         var other = await NewUser("two@example.com");
-        var ids = new List<NotificationId>();
+        // Ids are UUIDv7: time-ordered to the millisecond, so ids made in one millisecond are sorted here to fix "newest".
+        var ids = Enumerable.Range(0, 5).Select(_ => NotificationId.New()).OrderBy(n => n.Value).ToList();
         for (var i = 0; i < 5; i++)
         {
-            var m = new InboxMessage(NotificationId.New(), u.Holder, "security.test", $"Subject {i}", $"Body {i}", Clock.GetUtcNow(), null);
-            ids.Add(m.Id);
+            var m = new InboxMessage(ids[i], u.Holder, "security.test", $"Subject {i}", $"Body {i}", Clock.GetUtcNow(), null);
             await Write(tx => tx.InsertInboxMessage(m));
         }
 

@@ -89,7 +89,7 @@ public sealed partial class PortalProtectionTests(PortalFixture portal) : IClass
         using var ask = await browser.Submit("/forgot-password", new() { ["Input.Email"] = email });
         Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
         Assert.Contains("If an account uses that address", await PortalBrowser.Html(ask));
-        var mail = portal.MailsTo(email).Last();
+        var mail = portal.MailsTo(email).Last(m => m.Contains("Subject: Reset your SmallChange password", StringComparison.Ordinal));
         Assert.Contains("Subject: Reset your SmallChange password", mail);
         var link = new Uri(ResetLink().Match(mail).Value);
         Assert.Equal("127.0.0.1", link.Host); // the configured address, not the request's Host header
@@ -121,7 +121,7 @@ public sealed partial class PortalProtectionTests(PortalFixture portal) : IClass
         first.Dispose();
         using var browser = portal.Browser();
         using var ask = await browser.Submit("/forgot-password", new() { ["Input.Email"] = email });
-        var link = new Uri(ResetLink().Match(portal.MailsTo(email).Last()).Value);
+        var link = new Uri(ResetLink().Match(portal.MailsTo(email).Last(m => m.Contains("Subject: Reset your SmallChange password", StringComparison.Ordinal))).Value);
         using var weak = await browser.Submit(link.PathAndQuery, new() { ["Input.Password"] = "password123456", ["Input.ConfirmPassword"] = "password123456" }, "/reset-password");
         Assert.Contains("This password is too common", await PortalBrowser.Html(weak));
         using var good = await browser.Submit(link.PathAndQuery, new() { ["Input.Password"] = "amber lantern over 7 hills", ["Input.ConfirmPassword"] = "amber lantern over 7 hills" }, "/reset-password");
@@ -135,7 +135,7 @@ public sealed partial class PortalProtectionTests(PortalFixture portal) : IClass
         first.Dispose();
         using var browser = portal.Browser();
         using var ask = await browser.Submit("/forgot-password", new() { ["Input.Email"] = email });
-        var link = new Uri(ResetLink().Match(portal.MailsTo(email).Last()).Value);
+        var link = new Uri(ResetLink().Match(portal.MailsTo(email).Last(m => m.Contains("Subject: Reset your SmallChange password", StringComparison.Ordinal))).Value);
         var tampered = link.PathAndQuery[..^3] + (link.PathAndQuery.EndsWith("AAA", StringComparison.Ordinal) ? "BBB" : "AAA");
         using var r = await browser.Submit(tampered, new() { ["Input.Password"] = "amber lantern over 7 hills", ["Input.ConfirmPassword"] = "amber lantern over 7 hills" }, "/reset-password");
         Assert.Contains("This reset link is not valid or has expired.", await PortalBrowser.Html(r));
