@@ -10,8 +10,10 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// again at once (with a little jitter), up to <see cref="MaxConflictAttempts"/> times;</item>
 /// <item>23505 unique violation: a concurrent transaction inserted the same key first; the re-run finds its row and
 /// answers as a replay. A few attempts only: a unique violation that repeats is a bug and must surface;</item>
-/// <item>a lost or refused connection, a server shutting down (57P01, 57P02, 57P03), or a read-only server
-/// (25006: the node was demoted by a failover): the pool is cleared and the work re-run with backoff until
+/// <item>a lost or refused connection, a server shutting down (57P01, 57P02, 57P03), a read-only server
+/// (25006: the node was demoted by a failover), or no writable primary among the hosts of a multi-host string
+/// (Npgsql's bare <see cref="NpgsqlException"/> during a failover, see <see cref="IsConnectionLoss"/>): the pool is
+/// cleared and the work re-run with backoff until
 /// <see cref="Budget"/> has passed, then <see cref="StoreUnavailableException"/>. Every write is idempotent, so
 /// re-running a commit whose outcome was lost is safe.</item>
 /// </list>
@@ -88,6 +90,12 @@ public sealed class PostgresRetry(TimeSpan budget, string server)
         PostgresException p => p.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.AdminShutdown
             or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
             || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+        // Npgsql's multi-host data source (Target Session Attributes=read-write) when no host is a writable primary:
+        // the failures of every host in an AggregateException when none could be reached, or a bare NpgsqlException
+        // (no SQLSTATE, no inner cause: "No suitable host was found.") when the hosts answered, or are remembered for
+        // Host Recheck Seconds, as standby or offline: the window of a failover. Neither is marked transient.
+        NpgsqlException { InnerException: AggregateException a } => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsConnectionLoss),
+        NpgsqlException { InnerException: null } n when n.GetType() == typeof(NpgsqlException) => true,
         NpgsqlException n => n.IsTransient,
         System.Net.Sockets.SocketException or IOException or TimeoutException => true,
         _ => e.InnerException is { } inner && IsConnectionLoss(inner),
