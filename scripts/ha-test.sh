@@ -690,7 +690,7 @@ cash-outs      acknowledged $(get cashouts_acked) ($(get cashouts_acked_rejected
 payments       sandbox payments $(get payments), cash-outs paid twice $(get payments_duplicated), paid without a payment $(get paid_without_payment), most deliveries of one payment $(get payment_deliveries_max)
 verify         exit $VERIFY_RC ($(tail -1 "$W/verify.log"))
 $(
-    names=(warmup "${EVENTS[@]}" stop)
+    names=(warmup "${EVENTS[@]}" end)
     for ((i = 0; i < ${#names[@]} - 1; i++)); do
         printf '%-14s %s\n' "${names[i]}" "$(gap_report "$(ph "${names[i]}")" "$(ph "${names[i + 1]}")")"
         ((i == 0)) || printf '%-14s %s\n' "" "${EVENT_NOTES[i - 1]}"
@@ -712,4 +712,6 @@ if [[ $problems -gt 0 ]]; then
     [[ $VERIFY_RC -eq 0 ]] || cat "$W/verify.log"
     exit 1
 fi
-echo "RESULT: PASS (every acknowledged write present exactly once, nothing paid twice, verify passed)"
+SERVER_ERRORS=$(awk '$2 != "ok" && $3 ~ /^5/ && $3 != "503"' "$W/events" | wc -l)
+echo "RESULT: PASS (every acknowledged write present exactly once, nothing paid twice, verify passed)$(
+    [[ $SERVER_ERRORS -eq 0 ]] || echo "; WARNING: $SERVER_ERRORS answers were 5xx other than 503 (see above)")"

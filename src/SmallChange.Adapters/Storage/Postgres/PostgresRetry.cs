@@ -80,6 +80,7 @@ public sealed class PostgresRetry(TimeSpan budget, string server)
     {
         PostgresException p => $"SQLSTATE {p.SqlState}",
         System.Net.Sockets.SocketException s => s.SocketErrorCode.ToString(),
+        NpgsqlException { InnerException: null } n when n.GetType() == typeof(NpgsqlException) => "every host offline or read-only",
         _ when e.InnerException is { } inner => Describe(inner),
         _ => e.GetType().Name,
     };
