@@ -192,3 +192,25 @@ public abstract partial class LedgerContractTests
         Assert.Contains("batch 2 ", report.FirstViolation, StringComparison.Ordinal);
     }
 }
+
+public abstract partial class LedgerContractTests
+{
+    [Fact]
+    public async Task InsertCredits_SameRowsAndIdsRunAgain_AnswersExistsAndWritesNothing()
+    {
+        // What a store does when a commit went through but its answer was lost: it runs the same batch again.
+        var src = await NewSource(Currencies.USD);
+        var h = await NewHolder();
+        var wallet = await Wallet(h, Currencies.USD);
+        var settlement = await Accounts.Resolve(AccountKey.Settlement(src, Currencies.USD));
+        var rows = Enumerable.Range(0, 3).Select(i => new CreditRow(src, $"lost-{i}", h, new Money(1_000 + i, Currencies.USD), Clock.GetUtcNow(), wallet, settlement, TransferId.New())).ToList();
+
+        var first = await Store.WriteAsync(tx => tx.InsertCredits(rows, Clock.GetUtcNow(), false));
+        var again = await Store.WriteAsync(tx => tx.InsertCredits(rows, Clock.GetUtcNow(), false));
+
+        Assert.All(first, r => Assert.Equal(CreditWriteStatus.Created, r.Status));
+        Assert.All(again, r => Assert.Equal(CreditWriteStatus.Exists, r.Status));
+        Assert.Equal(3_003, (await Account(wallet))!.Available.Units);
+        await AssertVerifies();
+    }
+}

@@ -197,7 +197,9 @@ internal sealed partial class PostgresTx
     /// costs about 17 µs a row here; see docs/performance.md). If any reference exists (a replay, a duplicate inside
     /// the batch, or a concurrent batch that committed it first), that insert fails as a whole with 23505, the
     /// savepoint undoes it and the rows go again with <c>ON CONFLICT DO NOTHING</c>, in batch order, so that of two
-    /// rows with one reference the first wins, as if they had been sent one after the other.
+    /// rows with one reference the first wins, as if they had been sent one after the other. A transfer id that exists is
+    /// the same fallback: it happens when a commit went through but its answer was lost with the connection and the
+    /// store runs the batch again with the same ids; the references then exist too, and the rows answer as replays.
     /// </summary>
     private async ValueTask<Dictionary<Guid, long>> InsertNew(int n, Guid[] ids, long[] debits, long[] credits, long[] amounts, string[] currencies,
         long[] sourceNums, string[] refs, DateTimeOffset[] occurred, DateTimeOffset createdAt)
@@ -211,7 +213,7 @@ internal sealed partial class PostgresTx
             await fast.Release();
             return all.ToDictionary(x => x.Item1, x => x.Item2);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "transfers_credit_ref")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "transfers_credit_ref" or "transfers_id_key")
         {
             await fast.Rollback();
         }
