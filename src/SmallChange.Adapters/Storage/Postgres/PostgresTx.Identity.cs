@@ -4,6 +4,7 @@ using SmallChange.Core.Identity;
 using SmallChange.Core.Notifications;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 

@@ -3,6 +3,7 @@ using SmallChange.Core.Audit;
 using SmallChange.Core.Common;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Npgsql;
 using SmallChange.Core.Common;
 using SmallChange.Core.Credits;
@@ -8,6 +7,7 @@ using SmallChange.Core.Money;
 using SmallChange.Core.Ports;
 using SmallChange.Core.Sources;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
@@ -339,26 +339,5 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
         }
 
         public async ValueTask Release() => await owner.Transaction.ReleaseAsync(name);
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------
-
-    private static Page<T> PageOf<T>(List<T> list, int limit, Func<T, string> cursorOf)
-    {
-        if (list.Count > limit)
-        {
-            list.RemoveAt(list.Count - 1);
-            return new Page<T>(list, cursorOf(list[^1]));
-        }
-
-        return new Page<T>(list, null);
-    }
-
-    private static void Require(bool condition, string what, [CallerMemberName] string caller = "")
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException($"Store invariant broken in {caller}: {what}.");
-        }
     }
 }

@@ -8,6 +8,7 @@ using SmallChange.Core.Ports;
 using SmallChange.Core.Providers;
 using SmallChange.Core.Quotes;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 

@@ -5,6 +5,7 @@ using SmallChange.Core.Credits;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Money;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 

@@ -4,6 +4,7 @@ using SmallChange.Core.Common;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 

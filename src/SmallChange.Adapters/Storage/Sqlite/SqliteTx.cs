@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SmallChange.Core.Common;
@@ -9,6 +8,7 @@ using SmallChange.Core.Money;
 using SmallChange.Core.Ports;
 using SmallChange.Core.Sources;
 using static SmallChange.Adapters.Storage.SqlTime;
+using static SmallChange.Adapters.Storage.StoreChecks;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
@@ -542,27 +542,6 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         {
             owner.Exec($"RELEASE {name}");
             return ValueTask.CompletedTask;
-        }
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------
-
-    private static Page<T> PageOf<T>(List<T> list, int limit, Func<T, string> cursorOf)
-    {
-        if (list.Count > limit)
-        {
-            list.RemoveAt(list.Count - 1);
-            return new Page<T>(list, cursorOf(list[^1]));
-        }
-
-        return new Page<T>(list, null);
-    }
-
-    private static void Require(bool condition, string what, [CallerMemberName] string caller = "")
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException($"Store invariant broken in {caller}: {what}.");
         }
     }
 }
