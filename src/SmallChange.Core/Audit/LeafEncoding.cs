@@ -31,9 +31,7 @@ public static class LeafEncoding
         Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
         buffer[0] = 0x00;
         var length = Write(t, buffer[1..]) + 1;
-        Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(buffer[..length], hash);
-        return new Hash32(hash);
+        return Merkle.Sha256(buffer[..length]);
     }
 
     private static int MaxLength(Transfer t)

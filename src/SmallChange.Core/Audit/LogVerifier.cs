@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 
@@ -16,9 +17,12 @@ public static class LogVerifier
 {
     private const int Chunk = 8192;
 
-    public static Task<LogReport> Verify(IStore store, CancellationToken ct = default) => store.ReadAsync(r => Verify(r, ct), ct);
+    public static Task<LogReport> Verify(IStore store, CancellationToken ct = default) => store.ReadAsync(r => Verify(r, null, ct), ct);
 
-    public static async ValueTask<LogReport> Verify(IStoreReader r, CancellationToken ct = default)
+    /// <summary>As <see cref="Verify(IStore, CancellationToken)"/>, also summing every account's totals into <paramref name="totals"/> on the way (one pass for the balances too).</summary>
+    public static Task<LogReport> Verify(IStore store, TransferTotals totals, CancellationToken ct = default) => store.ReadAsync(r => Verify(r, totals, ct), ct);
+
+    public static async ValueTask<LogReport> Verify(IStoreReader r, TransferTotals? totals, CancellationToken ct = default)
     {
         var batches = new List<LogBatch>();
         await foreach (var b in r.AllLogBatches().WithCancellation(ct))
@@ -48,24 +52,43 @@ public static class LogVerifier
                 : $"batch {i + 1} (leaves {batches[i].FirstIndex}..{batches[i].TreeSize - 1}, committed {batches[i].CommittedAt:O})";
         }
 
-        // Reading the next chunk of transfers overlaps with hashing the previous one (on the other cores).
-        Task<Hash32[]>? hashing = null;
-
-        async Task Drain()
+        // This task only reads; another hashes the leaves, appends them to the tree in order and sums the totals. (No
+        // parallel loop here: with both cores busy, it would wait for the thread pool to grow.)
+        var chunks = Channel.CreateBounded<List<Transfer>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var consumer = Task.Run(async () =>
         {
-            if (hashing is not null)
+            await foreach (var list in chunks.Reader.ReadAllAsync(ct))
             {
-                Apply(await hashing);
-                hashing = null;
+                var hashes = new Hash32[list.Count];
+                for (var i = 0; i < hashes.Length; i++)
+                {
+                    hashes[i] = LeafEncoding.LeafHash(list[i]);
+                }
+
+                Apply(hashes);
+                if (totals is not null)
+                {
+                    foreach (var t in list)
+                    {
+                        totals.Add(t);
+                    }
+                }
             }
-        }
+        }, ct);
 
         async Task Process()
         {
-            await Drain();
-            var full = chunk;
-            hashing = Task.Run(() => LedgerLog.LeafHashes(full));
-            chunk = new List<Transfer>(Chunk);
+            if (chunk.Count > 0)
+            {
+                await chunks.Writer.WriteAsync(chunk, ct);
+                chunk = new List<Transfer>(Chunk);
+            }
+        }
+
+        async Task Drain()
+        {
+            chunks.Writer.TryComplete();
+            await consumer;
         }
 
         void Apply(Hash32[] hashes)
@@ -118,9 +141,10 @@ public static class LogVerifier
             if (chunk.Count == Chunk)
             {
                 await Process();
-                if (violation is not null)
+                if (Volatile.Read(ref violation) is { } early)
                 {
-                    return Fail(violation);
+                    await Drain();
+                    return Fail(early);
                 }
             }
         }

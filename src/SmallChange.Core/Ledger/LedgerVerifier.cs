@@ -22,6 +22,16 @@ public static class LedgerVerifier
             fromTransfers[t.Account.Value] = t;
         }
 
+        return await Compare(r, fromTransfers, ct);
+    }, ct);
+
+    /// <summary>As <see cref="Verify(IStore, CancellationToken)"/>, with the totals already summed from the transfers (by <see cref="TransferTotals"/>).</summary>
+    public static Task<VerificationReport> Verify(IStore store, IReadOnlyDictionary<long, AccountTotals> fromTransfers, CancellationToken ct = default) =>
+        store.ReadAsync(r => Compare(r, fromTransfers.ToDictionary(), ct), ct);
+
+    private static async ValueTask<VerificationReport> Compare(IStoreReader r, Dictionary<long, AccountTotals> fromTransfers, CancellationToken ct)
+    {
+
         var perCurrency = new SortedDictionary<string, (long Dp, long Dpo, long Cp, long Cpo)>(StringComparer.Ordinal);
         var count = 0;
         string? violation = null;
@@ -61,5 +71,5 @@ public static class LedgerVerifier
         }
 
         return new VerificationReport(count, perCurrency.Count, violation);
-    }, ct);
+    }
 }

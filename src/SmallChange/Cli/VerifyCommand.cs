@@ -23,11 +23,13 @@ public static class VerifyCommand
             await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
             await store.MigrateAsync(ct);
 
-            // The three checks read the same snapshot-consistent data independently: run them side by side.
-            var ledgerCheck = Task.Run(() => LedgerVerifier.Verify(store, ct), ct);
+            // One pass over the transfers recomputes the log and sums every account's totals; the SQLite account chains
+            // are checked side by side; then the stored balances are compared with the sums.
+            var totals = new TransferTotals();
             var chainCheck = Task.Run(() => store is Adapters.Storage.Sqlite.SqliteStore sqlite ? sqlite.VerifyChains(ct) : Task.FromResult<string?>(null), ct);
-            var logCheck = Task.Run(() => LogVerifier.Verify(store, ct), ct);
-            var (report, broken, log) = (await ledgerCheck, await chainCheck, await logCheck);
+            var log = await LogVerifier.Verify(store, totals, ct);
+            var report = log.Ok ? await LedgerVerifier.Verify(store, totals.Result(), ct) : await LedgerVerifier.Verify(store, ct);
+            var broken = await chainCheck;
             if (!report.Ok)
             {
                 Console.Error.WriteLine($"verify: FAILED: {report.FirstViolation}");

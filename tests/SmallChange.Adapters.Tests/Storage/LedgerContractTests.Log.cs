@@ -3,6 +3,7 @@ using SmallChange.Core.Common;
 using SmallChange.Core.Credits;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Money;
+using SmallChange.Core.Ports;
 
 namespace SmallChange.Adapters.Tests.Storage;
 
@@ -212,5 +213,41 @@ public abstract partial class LedgerContractTests
         Assert.All(again, r => Assert.Equal(CreditWriteStatus.Exists, r.Status));
         Assert.Equal(3_003, (await Account(wallet))!.Available.Units);
         await AssertVerifies();
+    }
+}
+
+public abstract partial class LedgerContractTests
+{
+    [Fact]
+    public async Task TransferTotals_FromTheLogPass_EqualTheStoresOwnSums()
+    {
+        await ThreeBatches();
+        var src = await NewSource(Currencies.USD);
+        var h = await NewHolder();
+        await Credit(src, h, 5_000_000, Currencies.USD);
+        var wallet = await Wallet(h, Currencies.USD);
+        var clearing = await Accounts.Resolve(AccountKey.Clearing(Currencies.USD));
+        var (posted, voided) = (TransferId.New(), TransferId.New());
+        await Apply(TransferRequest.Hold(posted, wallet, clearing, 1_000_000, ReasonCodes.CashoutHold, TimeSpan.FromHours(1)));
+        await Apply(TransferRequest.Hold(voided, wallet, clearing, 700_000, ReasonCodes.CashoutHold, TimeSpan.FromHours(1)));
+        await Apply(TransferRequest.Post(TransferId.New(), posted, ReasonCodes.CashoutPost, 900_000));
+        await Apply(TransferRequest.Void(TransferId.New(), voided, ReasonCodes.CashoutVoid));
+
+        var totals = new TransferTotals();
+        var log = await LogVerifier.Verify(Store, totals);
+        var fromStore = await Store.ReadAsync(async r =>
+        {
+            var d = new Dictionary<long, AccountTotals>();
+            await foreach (var t in r.TotalsFromTransfers())
+            {
+                d[t.Account.Value] = t;
+            }
+
+            return d;
+        });
+
+        Assert.True(log.Ok, log.FirstViolation);
+        Assert.Equal(fromStore.OrderBy(x => x.Key), totals.Result().Where(x => x.Value != new AccountTotals(x.Value.Account, 0, 0, 0, 0)).OrderBy(x => x.Key));
+        Assert.True((await LedgerVerifier.Verify(Store, totals.Result())).Ok);
     }
 }

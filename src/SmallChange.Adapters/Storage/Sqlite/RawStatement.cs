@@ -114,6 +114,53 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Steps a query: true with a row to read, false at the end (then resets); throws on an error.</summary>
+    public bool Read()
+    {
+        var rc = Direct ? Native.sqlite3_step(_handle) : sqlite3_step(_stmt);
+        if (rc == SQLITE_ROW)
+        {
+            return true;
+        }
+
+        sqlite3_reset(_stmt);
+        if (rc != SQLITE_DONE)
+        {
+            Throw(rc);
+        }
+
+        return false;
+    }
+
+    public bool IsNull(int column) => (Direct ? Native.sqlite3_column_type(_handle, column) : sqlite3_column_type(_stmt, column)) == SQLITE_NULL;
+
+    public long Int64(int column) => Direct ? Native.sqlite3_column_int64(_handle, column) : sqlite3_column_int64(_stmt, column);
+
+    /// <summary>Copies a BLOB or TEXT column's bytes into <paramref name="destination"/>; returns how many there were.</summary>
+    public int Bytes(int column, Span<byte> destination)
+    {
+        if (!Direct)
+        {
+            var value = sqlite3_column_blob(_stmt, column);
+            value.CopyTo(destination);
+            return value.Length;
+        }
+
+        var length = Native.sqlite3_column_bytes(_handle, column);
+        var pointer = Native.sqlite3_column_blob(_handle, column);
+        if (length > destination.Length)
+        {
+            throw new ArgumentException("The column is longer than the buffer.", nameof(destination));
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            destination[i] = Marshal.ReadByte(pointer, i);
+        }
+
+        return length;
+    }
+
     /// <summary>Whether the last step failed on a UNIQUE or PRIMARY KEY constraint.</summary>
     public bool IsUniqueViolation(int rc) => rc == SQLITE_CONSTRAINT
         && sqlite3_extended_errcode(_db) is SQLITE_CONSTRAINT_UNIQUE or SQLITE_CONSTRAINT_PRIMARYKEY;
@@ -135,7 +182,7 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
-    /// <summary>The few bind functions of the SQLite C API, called with blittable arguments only.</summary>
+    /// <summary>The few bind, step and column functions of the SQLite C API, called with blittable arguments only.</summary>
     private static class Native
     {
         private const string Lib = "e_sqlite3";
@@ -151,5 +198,20 @@ internal sealed class RawStatement : IDisposable
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int sqlite3_bind_text(IntPtr stmt, int index, ref byte value, int length, IntPtr destructor);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int sqlite3_step(IntPtr stmt);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int sqlite3_column_type(IntPtr stmt, int column);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern long sqlite3_column_int64(IntPtr stmt, int column);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr sqlite3_column_blob(IntPtr stmt, int column);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int sqlite3_column_bytes(IntPtr stmt, int column);
     }
 }

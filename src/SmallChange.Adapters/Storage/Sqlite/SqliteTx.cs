@@ -466,19 +466,17 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
     internal string? VerifyChains(CancellationToken ct)
     {
         var last = new Dictionary<long, long>();
-        using (var cmd = conn.CreateCommand())
+        // Every row of the ledger: read through the native statement API (see AllLogLeaves).
+        using (var r = new RawStatement(conn, "SELECT seq, debit_account_id, debit_prev, credit_account_id, credit_prev FROM transfers ORDER BY seq"))
         {
-            cmd.Transaction = _tx;
-            cmd.CommandText = "SELECT seq, debit_account_id, debit_prev, credit_account_id, credit_prev FROM transfers ORDER BY seq";
-            using var r = cmd.ExecuteReader();
             while (r.Read())
             {
                 ct.ThrowIfCancellationRequested();
-                var seq = r.GetInt64(0);
+                var seq = r.Int64(0);
                 for (var side = 0; side < 2; side++)
                 {
-                    var account = r.GetInt64(1 + (2 * side));
-                    var prev = r.IsDBNull(2 + (2 * side)) ? 0 : r.GetInt64(2 + (2 * side));
+                    var account = r.Int64(1 + (2 * side));
+                    var prev = r.IsNull(2 + (2 * side)) ? 0 : r.Int64(2 + (2 * side));
                     var expected = last.GetValueOrDefault(account);
                     if (prev != expected)
                     {
