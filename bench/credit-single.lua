@@ -7,6 +7,9 @@
 -- lists holder ids, one a line; request n of thread t credits holder (n + t) mod count with an amount of
 -- 1 to 997 micro-dollars. source_ref = RUN_ID-t<thread>-<n>: a per-thread counter, so refs are unique without
 -- any coordination between wrk's threads.
+-- CREDIT_LOAD_PACE_MS=P in the environment (default 0: as fast as the server answers) makes each connection pause a
+-- random 0 to 2P whole milliseconds (mean P) after each answer, which holds the offered rate near
+-- connections / (P + latency): a rate below saturation at which to read the latency.
 -- done() prints one line "WRK_JSON {...}" with the counts and latency percentiles (microseconds) for the caller.
 
 local threads = {}
@@ -29,6 +32,7 @@ function init(args)
     error("credit-single.lua: no holders in " .. file)
   end
   n = 0
+  math.randomseed(tid * 7919 + os.time())
   -- wrk.format uses wrk.headers (the -H options, so the API key) only when it is given no header table.
   wrk.headers["Content-Type"] = "application/json"
   prefix = '{"source_ref":"' .. run_id .. "-t" .. tid .. "-"
@@ -40,6 +44,14 @@ function request()
   local amount = string.format("0.%06d", (n % 997) + 1)
   local body = prefix .. n .. '","holder_id":"' .. holder .. '","amount":"' .. amount .. '","currency":"USD"}'
   return wrk.format("POST", "/v1/credits", nil, body)
+end
+
+-- Defined only when pacing: wrk schedules a timer after every answer when the script has a delay().
+local pace = tonumber(os.getenv("CREDIT_LOAD_PACE_MS") or "0")
+if pace > 0 then
+  function delay()
+    return math.random(0, 2 * pace)
+  end
 end
 
 function done(summary, latency, requests)
