@@ -47,14 +47,25 @@ internal sealed partial class PostgresTx
             : await LedgerLog.Restore(this);
         var (batch, nodes) = LedgerLog.Append(frontier, await _logged.Hashes(), now);
 
-        var seqs = new long[_logged.Count];
-        for (var i = 0; i < seqs.Length; i++)
+        // The leaves as runs of consecutive sequence numbers (see 0004_log.sql).
+        var (firsts, froms, tos) = (new List<long>(), new List<long>(), new List<long>());
+        for (var i = 0; i < _logged.Count; i++)
         {
-            seqs[i] = _logged[i].Sequence;
+            var seq = _logged[i].Sequence;
+            if (i > 0 && seq == tos[^1] + 1)
+            {
+                tos[^1] = seq;
+            }
+            else
+            {
+                firsts.Add(batch.FirstIndex + i);
+                froms.Add(seq);
+                tos.Add(seq);
+            }
         }
 
-        var indexes = Enumerable.Range(0, seqs.Length).Select(i => batch.FirstIndex + i).ToArray();
-        await Exec("INSERT INTO log_entries (idx, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[])", indexes, seqs);
+        await Exec("INSERT INTO log_ranges (first_idx, seq_from, seq_to) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])",
+            firsts.ToArray(), froms.ToArray(), tos.ToArray());
         if (nodes.Count > 0)
         {
             await Exec("INSERT INTO log_nodes (level, idx, hash) SELECT * FROM unnest($1::integer[], $2::bigint[], $3::bytea[])",
@@ -92,24 +103,30 @@ internal sealed partial class PostgresTx
         return found;
     }
 
+    private const string LeafIndex = "g.first_idx + (t.seq - g.seq_from)";
+
     public async ValueTask<IReadOnlyList<Transfer>> LogLeaves(long from, int count) =>
         await Many(ReadTransfer,
-            $"SELECT {Prefixed("t.")} FROM log_entries e JOIN transfers t ON t.seq = e.seq WHERE e.idx >= $1 AND e.idx < $2 ORDER BY e.idx",
+            $"SELECT {Prefixed("t.")} FROM log_ranges g JOIN transfers t ON t.seq BETWEEN g.seq_from AND g.seq_to " +
+            $"WHERE g.first_idx < $2 AND g.first_idx + (g.seq_to - g.seq_from) >= $1 AND {LeafIndex} >= $1 AND {LeafIndex} < $2 ORDER BY {LeafIndex}",
             from, from + count);
 
     public async ValueTask<long?> LeafIndexOf(TransferId id)
     {
-        var found = await One(r => (object)r.GetInt64(0), "SELECT e.idx FROM transfers t JOIN log_entries e ON e.seq = t.seq WHERE t.id = $1", id.Value);
+        var found = await One(r => (object)r.GetInt64(0),
+            $"SELECT {LeafIndex} FROM transfers t JOIN LATERAL (SELECT * FROM log_ranges WHERE seq_from <= t.seq ORDER BY seq_from DESC LIMIT 1) g ON t.seq <= g.seq_to WHERE t.id = $1",
+            id.Value);
         return found is long index ? index : null;
     }
 
     public async IAsyncEnumerable<(long Index, Transfer? Transfer)> AllLogLeaves()
     {
-        await using var cmd = Cmd($"SELECT {Prefixed("t.")}, e.idx FROM log_entries e LEFT JOIN transfers t ON t.seq = e.seq ORDER BY e.idx");
+        // A transfer removed from inside a run leaves a gap in the indexes, which the verifier names.
+        await using var cmd = Cmd($"SELECT {Prefixed("t.")}, {LeafIndex} FROM log_ranges g JOIN transfers t ON t.seq BETWEEN g.seq_from AND g.seq_to ORDER BY g.first_idx, t.seq");
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync())
         {
-            yield return (r.GetInt64(13), r.IsDBNull(0) ? null : ReadTransfer(r));
+            yield return (r.GetInt64(13), ReadTransfer(r));
         }
     }
 
