@@ -54,3 +54,18 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("postgres db1:6432,db2:6432/ledger", text);
     }
 }
+
+public sealed class PostgresStoreDefaultsTests
+{
+    [Fact]
+    public async Task Open_NoHostRecheckGiven_OneSecondAndGivenValuesKept()
+    {
+        await using var defaults = PostgresStore.Open("Host=a,b;Database=x;Target Session Attributes=read-write");
+        await using var given = PostgresStore.Open("Host=a,b;Database=x;Host Recheck Seconds=30;Timeout=9");
+
+        Assert.Equal(1, defaults.Settings.HostRecheckSeconds);
+        Assert.Equal(5, defaults.Settings.Timeout);
+        Assert.Equal(30, given.Settings.HostRecheckSeconds);
+        Assert.Equal(9, given.Settings.Timeout);
+    }
+}

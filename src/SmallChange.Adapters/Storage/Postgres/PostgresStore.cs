@@ -42,6 +42,9 @@ public sealed class PostgresStore : IStore
     /// <summary>The server and database, without credentials (for logs and diagnostics).</summary>
     public string Description { get; private init; } = "";
 
+    /// <summary>The connection settings in effect, the store's defaults applied, without the password.</summary>
+    public NpgsqlConnectionStringBuilder Settings { get; private init; } = new();
+
     /// <summary>
     /// Opens a store on a keyword or URI connection string (see <see cref="PostgresConnectionString"/>). Nothing
     /// connects until the first use. <paramref name="retryBudget"/> bounds how long a write keeps retrying while
@@ -51,18 +54,20 @@ public sealed class PostgresStore : IStore
     public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true)
     {
         var b = PostgresConnectionString.Parse(connectionString);
-        if (!b.ContainsKey("Max Auto Prepare") || b.MaxAutoPrepare == 0)
+        // NpgsqlConnectionStringBuilder.ContainsKey says whether a keyword exists, not whether it was given: a setting
+        // still at Npgsql's default is taken as not given.
+        if (b.MaxAutoPrepare == 0)
         {
             // Statements repeat: let Npgsql prepare the most used ones on each connection.
             b.MaxAutoPrepare = 64;
         }
 
-        if (!b.ContainsKey("Timeout"))
+        if (b.Timeout == 15)
         {
             b.Timeout = 5;
         }
 
-        if (!b.ContainsKey("Host Recheck Seconds"))
+        if (b.HostRecheckSeconds == 10)
         {
             // How long Npgsql trusts what it learnt about a host (primary, standby, down). Its default of 10 s was most
             // of the outage clients saw in a failover (scripts/ha-test.sh: 10.5 s gap with 10, 2.8 s with 1).
@@ -79,6 +84,7 @@ public sealed class PostgresStore : IStore
         return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description), log)
         {
             Description = description,
+            Settings = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Password = null },
         };
     }
 
