@@ -144,7 +144,10 @@ log "backend $BACKEND, $HOLDERS holders, $CONNS connections, $THREADS wrk thread
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 # child_ticks: CPU time of this shell's finished children (so wrk's, measured around one run).
 child_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+# sys_ticks: busy (user, nice, system, irq, softirq) and stolen ticks of the whole machine, all CPUs.
+sys_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
 TICK_HZ=$(getconf CLK_TCK)
+CORES=$(nproc)
 
 ACKED=0     # 2xx answers wrk counted, every run
 INFLIGHT=0  # the most requests that can have been unanswered when runs stopped: one per connection per run
@@ -152,9 +155,10 @@ NON2XX_RUNS=""
 # load NAME SECONDS CONNECTIONS PACE_MS: one wrk run; sets LAST_JSON to its WRK_JSON object plus the server's and
 # wrk's CPU microseconds per request, and counts its 2xx answers.
 load() {
-  local name=$1 seconds=$2 conns=$3 pace=$4 out cpu0 wrk0
+  local name=$1 seconds=$2 conns=$3 pace=$4 out cpu0 wrk0 busy0 steal0 busy1 steal1
   cpu0=$(cpu_ticks)
   wrk0=$(child_ticks)
+  read -r busy0 steal0 < <(sys_ticks)
   out=$(CREDIT_LOAD_PACE_MS=$pace wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 10s --latency \
     -H "Authorization: Bearer $SOURCE_KEY" -s "$ROOT/bench/credit-single.lua" "$API" -- "$RUN_ID-$name" "$WORK/holders.txt")
   echo "$out" >"$WORK/wrk-$name.txt"
@@ -163,10 +167,16 @@ load() {
   local requests non2xx
   requests=$(num requests <<<"$json")
   non2xx=$(num non_2xx <<<"$json")
-  local per=$((requests > 0 ? requests : 1))
-  local cpu_us=$((($(cpu_ticks) - cpu0) * 1000000 / TICK_HZ / per))
-  local wrk_us=$((($(child_ticks) - wrk0) * 1000000 / TICK_HZ / per))
-  json="${json%\}},\"server_cpu_us\":$cpu_us,\"wrk_cpu_us\":$wrk_us,\"connections\":$conns,\"pace_ms\":$pace}"
+  read -r busy1 steal1 < <(sys_ticks)
+  local per=$((requests > 0 ? requests : 1)) server=$(($(cpu_ticks) - cpu0)) client=$(($(child_ticks) - wrk0))
+  local cpu_us=$((server * 1000000 / TICK_HZ / per))
+  local wrk_us=$((client * 1000000 / TICK_HZ / per))
+  # Disturbance: CPU used by everything else (with kernel work not charged to a process), and time the hypervisor
+  # gave to other machines, as percentages of this machine's capacity over the run.
+  local capacity=$((seconds * TICK_HZ * CORES))
+  local others=$(((busy1 - busy0 - server - client) * 100 / capacity))
+  local steal=$(((steal1 - steal0) * 100 / capacity))
+  json="${json%\}},\"server_cpu_us\":$cpu_us,\"wrk_cpu_us\":$wrk_us,\"connections\":$conns,\"pace_ms\":$pace,\"others_cpu_pct\":$((others > 0 ? others : 0)),\"steal_pct\":$steal}"
   ACKED=$((ACKED + requests - non2xx))
   INFLIGHT=$((INFLIGHT + conns))
   [[ $non2xx -eq 0 ]] || NON2XX_RUNS="$NON2XX_RUNS $name:$non2xx"
@@ -180,7 +190,8 @@ summarize() {
       -v p99="$(num p99_us <<<"$json")" -v e="$(num non_2xx <<<"$json")" -v t="$(num timeouts <<<"$json")" \
       -v cpu="$(num server_cpu_us <<<"$json")" -v wcpu="$(num wrk_cpu_us <<<"$json")" \
       -v c="$(num connections <<<"$json")" -v p="$(num pace_ms <<<"$json")" \
-    'BEGIN { printf "{\"rps\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%d,\"non_2xx\":%d,\"timeouts\":%d,\"server_cpu_us_per_request\":%d,\"wrk_cpu_us_per_request\":%d,\"connections\":%d,\"pace_ms\":%d}", r / (d / 1e6), p50 / 1000, p99 / 1000, r, e, t, cpu, wcpu, c, p }'
+      -v o="$(num others_cpu_pct <<<"$json")" -v st="$(num steal_pct <<<"$json")" \
+    'BEGIN { printf "{\"rps\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%d,\"non_2xx\":%d,\"timeouts\":%d,\"server_cpu_us_per_request\":%d,\"wrk_cpu_us_per_request\":%d,\"connections\":%d,\"pace_ms\":%d,\"others_cpu_pct\":%d,\"steal_pct\":%d}", r / (d / 1e6), p50 / 1000, p99 / 1000, r, e, t, cpu, wcpu, c, p, o, st }'
 }
 
 ON_RESULTS=()
