@@ -108,7 +108,9 @@ public partial interface IStoreTx : IStoreReader
 
     /// <summary>
     /// Writes credits in bulk: for each row, the credit record, its transfer and the balance changes.
-    /// Idempotent by (source, source reference): a replay returns the original, other content a conflict.
+    /// Idempotent by (source, source reference): a replay returns the original, other content a conflict. Two rows with
+    /// one reference in the same call behave as if sent one after the other (the first is created, the second is a
+    /// replay or a conflict): group commit of single credits relies on it.
     /// With <paramref name="linked"/>, any conflict rolls back every row of the call.
     /// </summary>
     ValueTask<IReadOnlyList<CreditWriteResult>> InsertCredits(IReadOnlyList<CreditRow> rows, DateTimeOffset now, bool linked);

@@ -251,3 +251,24 @@ public abstract partial class LedgerContractTests
         Assert.True((await LedgerVerifier.Verify(Store, totals.Result())).Ok);
     }
 }
+
+public abstract partial class LedgerContractTests
+{
+    [Fact]
+    public async Task InsertCredits_DuplicatesInOneCall_AsIfSentOneAfterTheOther()
+    {
+        // Group commit relies on it: two requests with one reference in one group behave as if sequential.
+        var src = await NewSource(Currencies.USD);
+        var h = await NewHolder();
+        var wallet = await Wallet(h, Currencies.USD);
+        var settlement = await Accounts.Resolve(AccountKey.Settlement(src, Currencies.USD));
+        CreditRow Row(string reference, long units) => new(src, reference, h, new Money(units, Currencies.USD), Clock.GetUtcNow(), wallet, settlement, TransferId.New());
+
+        var results = await Store.WriteAsync(tx => tx.InsertCredits([Row("d-1", 100), Row("d-2", 200), Row("d-1", 100), Row("d-1", 999)], Clock.GetUtcNow(), false));
+
+        Assert.Equal([CreditWriteStatus.Created, CreditWriteStatus.Created, CreditWriteStatus.Exists, CreditWriteStatus.Conflict], results.Select(r => r.Status));
+        Assert.Equal(results[0].Credit!.TransferId, results[2].Credit!.TransferId);
+        Assert.Equal(300, (await Account(wallet))!.Available.Units);
+        await AssertVerifies();
+    }
+}
