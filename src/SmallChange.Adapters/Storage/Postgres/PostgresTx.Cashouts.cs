@@ -9,17 +9,12 @@ using SmallChange.Core.Providers;
 using SmallChange.Core.Quotes;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
 internal sealed partial class PostgresTx
 {
-    private const string CashoutColumns =
-        "id, holder_id, quote_id, destination_id, provider_id, method, state, currency, gross, fee, net_currency, net, option_json, checks_json, hold_transfer_id, provider_ref, failure_reason, created_at, updated_at";
-
-    private const string DestinationColumns =
-        "id, holder_id, kind, sub_type, country, currency, masked, fingerprint, value, institution, account_holder_name, network, asset, created_at";
-
     private static readonly Guid MaxGuid = new(Enumerable.Repeat((byte)0xff, 16).ToArray(), bigEndian: true);
 
     private static Guid? CursorGuid(string? cursor) => Cursor.ToBytes(cursor, 16) is { } b ? ToGuid(b) : null;
@@ -148,8 +143,6 @@ internal sealed partial class PostgresTx
         await Exec("UPDATE outbox SET due_at = $2, claimed_until = NULL, last_error = $3 WHERE id = $1", id, Ts(dueAt), error);
 
     // ---- sandbox provider side -----------------------------------------------------------------
-
-    private const string SandboxColumns = "provider_id, idempotency_key, cashout_id, net, currency, fingerprint, deliveries, outcome, received_at, settle_at, return_at";
 
     private static SandboxPayment ReadSandbox(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), new CashoutId(r.GetGuid(2)), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetInt32(6),

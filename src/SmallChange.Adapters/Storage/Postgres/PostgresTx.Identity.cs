@@ -5,6 +5,7 @@ using SmallChange.Core.Notifications;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
@@ -15,10 +16,6 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresTx
 {
-    private const string PortalUserColumns =
-        "id, holder_id, email, normalized_email, email_confirmed, password_hash, security_stamp, concurrency_stamp, lockout_enabled, " +
-        "lockout_end, access_failed_count, two_factor_enabled, authenticator_key, last_totp_step, created_at";
-
     private static PortalUser ReadPortalUser(NpgsqlDataReader r) => new(
         new PortalUserId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), new EmailAddress(r.GetString(2)), r.GetString(3),
         r.GetBoolean(4), StringOrNull(r, 5), r.GetString(6), r.GetString(7), r.GetBoolean(8), TimeOrNull(r, 9), r.GetInt32(10),
@@ -87,8 +84,6 @@ internal sealed partial class PostgresTx
         await Exec("DELETE FROM portal_recovery_codes WHERE user_id = $1 AND code_hash = $2", id.Value, codeHash) == 1;
 
     // ---- inbox -----------------------------------------------------------------------------------
-
-    private const string InboxColumns = "id, holder_id, kind, subject, body, created_at, read_at";
 
     private static InboxMessage ReadInbox(NpgsqlDataReader r) => new(
         new NotificationId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), r.GetString(2), r.GetString(3), r.GetString(4), Time(r, 5), TimeOrNull(r, 6));

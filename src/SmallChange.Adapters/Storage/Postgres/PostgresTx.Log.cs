@@ -4,6 +4,7 @@ using SmallChange.Core.Common;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
@@ -151,8 +152,6 @@ internal sealed partial class PostgresTx
     }
 
     public async ValueTask<long> TransferCount() => (long)(await One(r => (object)r.GetInt64(0), "SELECT count(*) FROM transfers"))!;
-
-    private const string CheckpointColumns = "origin, tree_size, root, signed_at, key_id, signature";
 
     private static Checkpoint ReadCheckpoint(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), new Hash32(r.GetFieldValue<byte[]>(2)), Time(r, 3), r.GetString(4), r.GetFieldValue<byte[]>(5));

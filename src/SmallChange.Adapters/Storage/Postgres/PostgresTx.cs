@@ -8,6 +8,7 @@ using SmallChange.Core.Ports;
 using SmallChange.Core.Sources;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Postgres;
 
@@ -18,12 +19,6 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock) : IStoreTx
 {
-    private const string TransferColumns =
-        "seq, id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at";
-
-    private const string AccountColumns =
-        "id, kind, owner_id, currency, debits_pending, debits_posted, credits_pending, credits_posted";
-
     private int _savepoints;
 
     private NpgsqlTransaction Transaction => tx;
@@ -199,8 +194,6 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
             Ts(now), limit);
 
     // ---- holders and sources ---------------------------------------------------------------------
-
-    private const string HolderColumns = "id, external_ref, name, country, status, kyc_tier, created_at";
 
     private static Holder ReadHolder(NpgsqlDataReader r) => new(
         new HolderId(r.GetGuid(0)), r.GetString(1), new PersonName(r.GetString(2)), r.GetString(3),

@@ -9,17 +9,12 @@ using SmallChange.Core.Providers;
 using SmallChange.Core.Quotes;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
 internal sealed partial class SqliteTx
 {
-    private const string CashoutColumns =
-        "id, holder_id, quote_id, destination_id, provider_id, method, state, currency, gross, fee, net_currency, net, option_json, checks_json, hold_transfer_id, provider_ref, failure_reason, created_at, updated_at";
-
-    private const string DestinationColumns =
-        "id, holder_id, kind, sub_type, country, currency, masked, fingerprint, value, institution, account_holder_name, network, asset, created_at";
-
     private static Currency Cur(string code) => Currencies.Find(code) ?? throw new InvalidDataException("unknown currency in store");
 
     private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
@@ -222,8 +217,6 @@ internal sealed partial class SqliteTx
     }
 
     // ---- sandbox provider side -----------------------------------------------------------------
-
-    private const string SandboxColumns = "provider_id, idempotency_key, cashout_id, net, currency, fingerprint, deliveries, outcome, received_at, settle_at, return_at";
 
     private static SandboxPayment ReadSandbox(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), new CashoutId(ToGuid((byte[])r[2])), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetInt32(6),

@@ -5,16 +5,13 @@ using SmallChange.Core.Notifications;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
 /// <summary>Portal accounts, recovery codes, the inbox and the Data Protection key ring (0003_identity.sql).</summary>
 internal sealed partial class SqliteTx
 {
-    private const string PortalUserColumns =
-        "id, holder_id, email, normalized_email, email_confirmed, password_hash, security_stamp, concurrency_stamp, lockout_enabled, " +
-        "lockout_end, access_failed_count, two_factor_enabled, authenticator_key, last_totp_step, created_at";
-
     private static PortalUser ReadPortalUser(SqliteDataReader r) => new(
         new PortalUserId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), new EmailAddress(r.GetString(2)), r.GetString(3),
         r.GetInt64(4) != 0, NullableString(r, 5), r.GetString(6), r.GetString(7), r.GetInt64(8) != 0,
@@ -105,8 +102,6 @@ internal sealed partial class SqliteTx
         ValueTask.FromResult(Cmd("DELETE FROM portal_recovery_codes WHERE user_id = $p0 AND code_hash = $p1", ToBytes(id.Value), codeHash).ExecuteNonQuery() == 1);
 
     // ---- inbox -----------------------------------------------------------------------------------
-
-    private const string InboxColumns = "id, holder_id, kind, subject, body, created_at, read_at";
 
     private static InboxMessage ReadInbox(SqliteDataReader r) => new(
         new NotificationId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), r.GetString(2), r.GetString(3), r.GetString(4),

@@ -5,6 +5,7 @@ using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
@@ -183,8 +184,6 @@ internal sealed partial class SqliteTx
     }
 
     public ValueTask<long> TransferCount() => ValueTask.FromResult((long)Cmd("SELECT COUNT(*) FROM transfers").ExecuteScalar()!);
-
-    private const string CheckpointColumns = "origin, tree_size, root, signed_at, key_id, signature";
 
     private static Checkpoint ReadCheckpoint(Microsoft.Data.Sqlite.SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), new Hash32((byte[])r[2]), FromMicros(r.GetInt64(3)), r.GetString(4), (byte[])r[5]);

@@ -9,6 +9,7 @@ using SmallChange.Core.Ports;
 using SmallChange.Core.Sources;
 using static SmallChange.Adapters.Storage.SqlTime;
 using static SmallChange.Adapters.Storage.StoreChecks;
+using static SmallChange.Adapters.Storage.StoreColumns;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
@@ -20,12 +21,6 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
 {
-    private const string TransferColumns =
-        "seq, id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at";
-
-    private const string AccountColumns =
-        "id, kind, owner_id, currency, debits_pending, debits_posted, credits_pending, credits_posted";
-
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private SqliteTransaction? _tx;
     private int _savepoints;
@@ -273,8 +268,6 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
     }
 
     // ---- holders and sources ---------------------------------------------------------------------
-
-    private const string HolderColumns = "id, external_ref, name, country, status, kyc_tier, created_at";
 
     private static Holder ReadHolder(SqliteDataReader r) => new(
         new HolderId(ToGuid((byte[])r[0])), r.GetString(1), new PersonName(r.GetString(2)), r.GetString(3),

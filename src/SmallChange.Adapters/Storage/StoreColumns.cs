@@ -1,0 +1,36 @@
+namespace SmallChange.Adapters.Storage;
+
+/// <summary>
+/// The column lists both stores select and insert in the same order (each store reads the columns by position), so the
+/// two dialects of a table cannot drift apart in what they return.
+/// </summary>
+internal static class StoreColumns
+{
+    public const string TransferColumns =
+        "seq, id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, reason, reverses_id, reference, created_at";
+
+    public const string AccountColumns =
+        "id, kind, owner_id, currency, debits_pending, debits_posted, credits_pending, credits_posted";
+
+    public const string HolderColumns =
+        "id, external_ref, name, country, status, kyc_tier, created_at";
+
+    public const string CashoutColumns =
+        "id, holder_id, quote_id, destination_id, provider_id, method, state, currency, gross, fee, net_currency, net, option_json, checks_json, hold_transfer_id, provider_ref, failure_reason, created_at, updated_at";
+
+    public const string DestinationColumns =
+        "id, holder_id, kind, sub_type, country, currency, masked, fingerprint, value, institution, account_holder_name, network, asset, created_at";
+
+    public const string SandboxColumns =
+        "provider_id, idempotency_key, cashout_id, net, currency, fingerprint, deliveries, outcome, received_at, settle_at, return_at";
+
+    public const string PortalUserColumns =
+        "id, holder_id, email, normalized_email, email_confirmed, password_hash, security_stamp, concurrency_stamp, lockout_enabled, " +
+        "lockout_end, access_failed_count, two_factor_enabled, authenticator_key, last_totp_step, created_at";
+
+    public const string InboxColumns =
+        "id, holder_id, kind, subject, body, created_at, read_at";
+
+    public const string CheckpointColumns =
+        "origin, tree_size, root, signed_at, key_id, signature";
+}
