@@ -23,6 +23,7 @@ public static class CliRoot
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ScreenCommand.Create());
+        root.Subcommands.Add(ProvidersCommand.Create());
         return root;
     }
 }

@@ -72,6 +72,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(options.Sandbox);
         builder.Services.AddSingleton<IPayoutRail, SandboxRail>();
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
+        builder.Services.AddProviderTrust();
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
