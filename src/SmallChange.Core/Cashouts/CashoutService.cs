@@ -252,25 +252,4 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         var cashout = await r.GetCashout(new CashoutId(Guid.Parse(existing.ResponseBody)));
         return new CashoutResult(cashout!, true);
     }
-
-    /// <summary>Sets a holder's KYC tier (0–2). The compliance review that decides it arrives with the KYC workflow.</summary>
-    public async Task<Result<Holder>> SetKycTier(HolderId holder, int tier, CancellationToken ct = default)
-    {
-        if (tier is < 0 or > 2)
-        {
-            return new Error("kyc.tier_invalid", "tier is 0, 1 or 2.", "tier");
-        }
-
-        var h = await store.WriteAsync(async tx =>
-        {
-            if (await tx.GetHolder(holder) is null)
-            {
-                return null;
-            }
-
-            await tx.SetHolderKycTier(holder, tier);
-            return await tx.GetHolder(holder);
-        }, ct);
-        return h is null ? new Error("holder.not_found", "No such holder.", "holder_id") : h;
-    }
 }

@@ -24,6 +24,7 @@ public static class CliRoot
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ScreenCommand.Create());
         root.Subcommands.Add(ProvidersCommand.Create());
+        root.Subcommands.Add(KycCommand.Create());
         return root;
     }
 }
