@@ -40,4 +40,7 @@ internal static class StoreColumns
 
     public const string KycEventColumns =
         "holder_id, seq, submission_id, action, actor, reason, tier_from, tier_to, at";
+
+    public const string SanctionsVersionColumns =
+        "id, list_id, seq, content_hash, published_at, imported_at, entry_count, added, removed, changed, source_files";
 }

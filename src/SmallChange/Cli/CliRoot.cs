@@ -25,6 +25,7 @@ public static class CliRoot
         root.Subcommands.Add(ScreenCommand.Create());
         root.Subcommands.Add(ProvidersCommand.Create());
         root.Subcommands.Add(KycCommand.Create());
+        root.Subcommands.Add(SanctionsCommand.Create());
         return root;
     }
 }

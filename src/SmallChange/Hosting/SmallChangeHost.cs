@@ -75,6 +75,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
         builder.Services.AddProviderTrust();
         builder.Services.AddKyc();
+        builder.Services.AddSanctionsLists(builder.Configuration, options.ContentRoot);
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
@@ -94,6 +95,7 @@ public static class SmallChangeHost
             builder.Services.AddHostedService<HoldExpiryWorker>();
             builder.Services.AddHostedService<PayoutWorker>();
             builder.Services.AddHostedService<CheckpointWorker>();
+            builder.Services.AddHostedService<SanctionsListRefresher>();
         }
 
         configure?.Invoke(builder);
