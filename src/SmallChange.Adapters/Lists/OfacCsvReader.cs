@@ -13,7 +13,8 @@ namespace SmallChange.Adapters.Lists;
 /// <item>primary: ent_num, SDN_Name, SDN_Type (individual / vessel / aircraft / null = entity), Program
 /// (<c>SDGT] [IRGC</c> for several), Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks;</item>
 /// <item>aliases: ent_num, alt_num, alt_type (aka, fka, nka), alt_name, alt_remarks — all strong aliases;</item>
-/// <item>addresses: ent_num, add_num, address, city/state/postal code, country, add_remarks — the country is kept;</item>
+/// <item>addresses: ent_num, add_num, address, city/state/postal code, country, add_remarks — kept as one line each, and
+/// the country for matching;</item>
 /// <item>comments: ent_num, the rest of a remarks field longer than OFAC's 1,000-character column (appended as is).</item>
 /// </list>
 /// From the remarks: <c>DOB …</c> (exact, month, year, circa, spans), <c>nationality …</c> and <c>citizen …</c>,
@@ -87,13 +88,26 @@ public static partial class OfacCsvReader
         }
 
         var countries = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var addresses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (addressesFile is not null)
         {
             foreach (var r in CsvRecords.Parse(addressesFile.Text()))
             {
-                if (r.Length >= 5 && Value(r[0]) is { } id && CountryNames.ToCode(Value(r[4])) is { } code)
+                if (r.Length < 2 || Value(r[0]) is not { } id)
+                {
+                    continue;
+                }
+
+                if (r.Length >= 5 && CountryNames.ToCode(Value(r[4])) is { } code)
                 {
                     Add(countries, id, code);
+                }
+
+                // address, city/state/postal code, country, remarks: the line as OFAC writes it.
+                var line = string.Join(", ", new[] { At(r, 2), At(r, 3), At(r, 4), At(r, 5) }.OfType<string>());
+                if (line.Length > 0)
+                {
+                    Add(addresses, id, line);
                 }
             }
         }
@@ -160,7 +174,10 @@ public static partial class OfacCsvReader
                 info.Nationalities,
                 other.Distinct(StringComparer.Ordinal).ToArray(),
                 programs,
-                remarks));
+                remarks)
+            {
+                Addresses = addresses.TryGetValue(id, out var lines) ? lines.Distinct(StringComparer.Ordinal).ToArray() : [],
+            });
         }
 
         return entries;

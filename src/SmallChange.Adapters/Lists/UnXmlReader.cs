@@ -15,7 +15,8 @@ namespace SmallChange.Adapters.Lists;
 /// <item>aliases: INDIVIDUAL_ALIAS / ENTITY_ALIAS with ALIAS_NAME; quality <c>Low</c> goes to the weak aliases;</item>
 /// <item>dates of birth: INDIVIDUAL_DATE_OF_BIRTH with TYPE_OF_DATE EXACT / APPROXIMATELY / BETWEEN and DATE, YEAR,
 /// FROM_YEAR, TO_YEAR;</item>
-/// <item>NATIONALITY values, and the countries of addresses and places of birth;</item>
+/// <item>NATIONALITY values, and the countries of addresses and places of birth; each address also as one line (street,
+/// city, state or province, postal code, country, note);</item>
 /// <item>UN_LIST_TYPE as the programme, REFERENCE_NUMBER as the reference, COMMENTS1 as remarks;
 /// <c>dateGenerated</c> as the publication time.</item>
 /// </list>
@@ -127,6 +128,11 @@ public static class UnXmlReader
             .Concat(Children(e, "INDIVIDUAL_PLACE_OF_BIRTH"))
             .Select(a => CountryNames.ToCode(Text(a, "COUNTRY")))
             .OfType<string>();
+        var addresses = Children(e, person ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS")
+            .Select(a => string.Join(", ", new[] { "STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY", "NOTE" }.Select(n => Text(a, n)).OfType<string>()))
+            .Where(line => line.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
         var program = Text(e, "UN_LIST_TYPE");
         return new SanctionsEntry(
             ListId,
@@ -140,7 +146,10 @@ public static class UnXmlReader
             nationalities.Distinct(StringComparer.Ordinal).ToArray(),
             countries.Distinct(StringComparer.Ordinal).ToArray(),
             program is null ? [] : [program],
-            Text(e, "COMMENTS1"));
+            Text(e, "COMMENTS1"))
+        {
+            Addresses = addresses,
+        };
     }
 
     private static ListedBirthDate? ReadDob(XElement d)

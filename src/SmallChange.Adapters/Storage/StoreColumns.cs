@@ -33,4 +33,14 @@ internal static class StoreColumns
 
     public const string CheckpointColumns =
         "origin, tree_size, root, signed_at, key_id, signature";
+
+    /// <summary><c>identity</c> is the submission's personal data, written and read only through <see cref="PersonalData"/>.</summary>
+    public const string KycSubmissionColumns =
+        "id, holder_id, target_tier, identity, status, verifier, submitted_by, submitted_at, decided_by, decided_at, decision_reason";
+
+    public const string KycEventColumns =
+        "holder_id, seq, submission_id, action, actor, reason, tier_from, tier_to, at";
+
+    public const string SanctionsVersionColumns =
+        "id, list_id, seq, content_hash, published_at, imported_at, entry_count, added, removed, changed, source_files";
 }

@@ -6,6 +6,7 @@ using SmallChange.Core.Holders;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using SmallChange.Core.Providers;
+using SmallChange.Core.Providers.Trust;
 using SmallChange.Core.Quotes;
 
 namespace SmallChange.Core.Cashouts;
@@ -20,7 +21,12 @@ public sealed record CashoutResult(Cashout Cashout, bool Replayed);
 /// Quotes, destinations and cash-outs. A cash-out request runs its checks in order, each recorded with its reason,
 /// and commits the idempotency key, the hold, the cash-out, its events and the outbox row in one transaction.
 /// </summary>
-public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock)
+/// <remarks>
+/// With a <see cref="ProviderTrustService"/>, quotes and cash-outs also honour the provider trust rules over stored
+/// outcomes (a provider suspended by its failure or return rate is neither quoted nor paid through); without one, only
+/// the provider configuration is judged.
+/// </remarks>
+public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock, ProviderTrustService? trust = null)
 {
     public const string IdempotencyScope = "cashout";
 
@@ -34,7 +40,8 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
             return new Error("holder.not_found", "No such holder.", "holder_id");
         }
 
-        var draft = QuoteCalculator.Calculate(request with { IncludeSandbox = setup.IncludeSandbox }, setup.Catalog, setup.Rates);
+        var standing = trust is null ? null : await trust.Current(ct);
+        var draft = QuoteCalculator.Calculate(request with { IncludeSandbox = setup.IncludeSandbox, Standing = standing ?? request.Standing, RedFlags = request.RedFlags ?? setup.Catalog.Trust.RedFlags }, setup.Catalog, setup.Rates);
         if (!draft.TryGet(out var d, out var error))
         {
             return error;
@@ -152,6 +159,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         var wallet = await accounts.Resolve(AccountKey.Wallet(holder.Id, option.Gross.Currency), ct);
         var clearing = await accounts.Resolve(AccountKey.Clearing(option.Gross.Currency), ct);
         var profile = setup.Profiles.For(holder.Country);
+        var standing = trust is null ? null : await trust.Current(ct);
         var id = CashoutId.New();
         var holdId = TransferId.New();
 
@@ -167,7 +175,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
             // committed before this one, on any node.
             await tx.LockHolder(holder.Id);
             var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
-            var checks = Checks(holder, option, profile, prior, now);
+            var checks = Checks(holder, option, profile, prior, standing, now);
             var state = CashoutState.Approved;
             TransferId? hold = null;
             string? reason = null;
@@ -208,7 +216,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
     }
 
     /// <summary>The checks in order, each recorded with its outcome and reason: holder status, KYC tier, provider, tier limits.</summary>
-    private List<CheckResult> Checks(Holder holder, QuoteOption option, JurisdictionProfile profile, IReadOnlyList<PriorCashout> prior, DateTimeOffset now)
+    private List<CheckResult> Checks(Holder holder, QuoteOption option, JurisdictionProfile profile, IReadOnlyList<PriorCashout> prior, ProviderStanding? standing, DateTimeOffset now)
     {
         var checks = new List<CheckResult>
         {
@@ -219,7 +227,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         var limits = TierLimitCheck.Check(profile, holder.KycTier, option.Gross, prior, setup.Rates, now);
         checks.Add(limits.Check == "kyc_tier" ? limits : CheckResult.Passed("kyc_tier", $"tier {holder.KycTier} in {profile.Id}"));
         var provider = setup.Catalog.Find(option.ProviderId);
-        var eligibility = provider?.Eligibility(now);
+        var eligibility = provider is null ? null : standing?.Evaluate(provider, now).Eligibility ?? provider.Eligibility(now, setup.Catalog.Trust.RedFlags);
         checks.Add(provider is not null && eligibility!.IsQuotable
             ? CheckResult.Passed("provider", option.ProviderId)
             : CheckResult.Failed("provider", "provider.not_quotable", $"provider {option.ProviderId} is not quotable now: {string.Join(", ", eligibility?.Reasons ?? ["unknown provider"])}"));
@@ -243,26 +251,5 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
 
         var cashout = await r.GetCashout(new CashoutId(Guid.Parse(existing.ResponseBody)));
         return new CashoutResult(cashout!, true);
-    }
-
-    /// <summary>Sets a holder's KYC tier (0–2). The compliance review that decides it arrives with the KYC workflow.</summary>
-    public async Task<Result<Holder>> SetKycTier(HolderId holder, int tier, CancellationToken ct = default)
-    {
-        if (tier is < 0 or > 2)
-        {
-            return new Error("kyc.tier_invalid", "tier is 0, 1 or 2.", "tier");
-        }
-
-        var h = await store.WriteAsync(async tx =>
-        {
-            if (await tx.GetHolder(holder) is null)
-            {
-                return null;
-            }
-
-            await tx.SetHolderKycTier(holder, tier);
-            return await tx.GetHolder(holder);
-        }, ct);
-        return h is null ? new Error("holder.not_found", "No such holder.", "holder_id") : h;
     }
 }

@@ -13,6 +13,11 @@ using SmallChange.Core.Money;
 /// <param name="Verified">True once the operator has verified the provider (due diligence done).</param>
 /// <param name="Licences">Its licences; at least one must be unexpired to be quoted (sandbox providers excepted).</param>
 /// <param name="Offerings">One offering per payout method it supports.</param>
+/// <remarks>
+/// <see cref="Status"/> is what the operator set in the configuration (<c>"status"</c>; default active, or unverified
+/// when <see cref="Verified"/> is false). The trust rules (<see cref="Trust.ProviderTrustRules"/>) may also suspend a
+/// provider from its stored cash-out outcomes; a provider that is not active by both is never quoted.
+/// </remarks>
 public sealed record Provider(
     string Id,
     string Name,
@@ -22,12 +27,18 @@ public sealed record Provider(
     IReadOnlyList<Licence> Licences,
     IReadOnlyList<Offering> Offerings)
 {
+    /// <summary>The status the operator configured (<c>active</c>, <c>suspended</c>, <c>unverified</c>).</summary>
+    public ProviderStatus Status { get; init; } = ProviderStatus.Active;
+
+    /// <summary>The operator's note on the status (why suspended, what is awaited), if any. Shown to officers.</summary>
+    public string? StatusNote { get; init; }
+
     /// <summary>The offering for <paramref name="method"/>, or null.</summary>
     public Offering? OfferingFor(PayoutMethod method) => Offerings.FirstOrDefault(o => o.Method == method);
 
     /// <summary>
-    /// Whether the provider may be quoted at <paramref name="now"/>, with every reason when not:
-    /// unverified; no licence or every licence expired (sandbox providers move no money and need none);
+    /// Whether the provider may be quoted at <paramref name="now"/> by its configuration alone, with every reason when
+    /// not: unverified (or configured unverified); suspended by the operator; no licence or every licence expired (sandbox providers move no money and need none);
     /// red flags — an FX spread below zero (a rate better than mid-market) or zero fees with a maximum per payout
     /// above <see cref="RedFlagPolicy.ZeroFeeHighLimitThresholds"/>.
     /// </summary>
@@ -35,9 +46,14 @@ public sealed record Provider(
     {
         policy ??= RedFlagPolicy.Default;
         var reasons = new List<string>();
-        if (!Verified)
+        if (!Verified || Status == ProviderStatus.Unverified)
         {
             reasons.Add(ProviderReasons.Unverified);
+        }
+
+        if (Status == ProviderStatus.Suspended)
+        {
+            reasons.Add(ProviderReasons.Suspended);
         }
 
         if (!Sandbox)

@@ -15,7 +15,12 @@ using SmallChange.Core.Money;
 /// </summary>
 internal static partial class ProviderCatalogParser
 {
-    private static readonly string[] ProviderFields = ["id", "name", "rail", "sandbox", "verified", "licences", "offerings", "description"];
+    private static readonly string[] ProviderFields = ["id", "name", "rail", "sandbox", "verified", "status", "status_note", "licences", "offerings", "description"];
+    private static readonly string[] TrustFields =
+    [
+        "outcome_window_days", "min_outcomes", "failure_rate_flag_bps", "failure_rate_suspend_bps", "return_rate_flag_bps",
+        "return_rate_suspend_bps", "licence_expiry_warning_days", "suspend_below_score", "zero_fee_max_per_payout",
+    ];
     private static readonly string[] LicenceFields = ["regulator", "number", "jurisdiction", "expires"];
     private static readonly string[] OfferingFields = ["method", "source_currencies", "payout_currencies", "countries", "fees", "speed", "limits"];
     private static readonly string[] FeeFields = ["flat", "percent_bps", "min", "max", "fx_spread_bps", "activation", "monthly"];
@@ -23,7 +28,7 @@ internal static partial class ProviderCatalogParser
     private static readonly string[] LimitFields = ["daily_count", "monthly_count", "per_currency"];
     private static readonly string[] CurrencyLimitFields = ["min_per_payout", "max_per_payout", "daily_amount", "monthly_amount"];
 
-    public static Result<IReadOnlyList<Provider>> Parse(string json)
+    public static Result<(IReadOnlyList<Provider> Providers, Trust.TrustPolicy Trust)> Parse(string json)
     {
         JsonDocument doc;
         try
@@ -39,7 +44,11 @@ internal static partial class ProviderCatalogParser
         {
             try
             {
-                return Result<IReadOnlyList<Provider>>.Ok(ReadRoot(doc.RootElement));
+                var providers = ReadRoot(doc.RootElement);
+                var trust = doc.RootElement.TryGetProperty("trust", out var t) && t.ValueKind != JsonValueKind.Null
+                    ? ReadTrust(t)
+                    : Trust.TrustPolicy.Default;
+                return Result<(IReadOnlyList<Provider>, Trust.TrustPolicy)>.Ok((providers, trust));
             }
             catch (ConfigException ex)
             {
@@ -52,7 +61,7 @@ internal static partial class ProviderCatalogParser
     {
         var ctx = new Ctx("(root)");
         ctx.Expect(root, JsonValueKind.Object, string.Empty);
-        ctx.KnownFields(root, string.Empty, ["providers"]);
+        ctx.KnownFields(root, string.Empty, ["providers", "trust"]);
         var array = ctx.Required(root, "providers", string.Empty);
         ctx.Expect(array, JsonValueKind.Array, "providers");
         var providers = new List<Provider>();
@@ -93,6 +102,23 @@ internal static partial class ProviderCatalogParser
 
         var sandbox = ctx.Bool(el, "sandbox", path);
         var verified = ctx.Bool(el, "verified", path);
+        var status = verified ? ProviderStatus.Active : ProviderStatus.Unverified;
+        if (el.TryGetProperty("status", out var statusEl) && statusEl.ValueKind != JsonValueKind.Null)
+        {
+            var text = ctx.String(el, "status", path);
+            status = ProviderStatuses.FromWireName(text)
+                ?? throw ctx.Fail("providers.invalid_value", $"{path}.status", $"'{text}' is not a status (active, suspended or unverified)");
+            if (!verified && status == ProviderStatus.Active)
+            {
+                throw ctx.Fail("providers.invalid_value", $"{path}.status", "an unverified provider (verified: false) cannot be active");
+            }
+        }
+
+        string? statusNote = null;
+        if (el.TryGetProperty("status_note", out var noteEl) && noteEl.ValueKind != JsonValueKind.Null)
+        {
+            statusNote = ctx.String(el, "status_note", path);
+        }
 
         var licences = new List<Licence>();
         var licencesEl = ctx.Required(el, "licences", path);
@@ -124,7 +150,60 @@ internal static partial class ProviderCatalogParser
             throw ctx.Fail("providers.missing_field", $"{path}.offerings", "a provider needs at least one offering");
         }
 
-        return new Provider(id, name, rail, sandbox, verified, licences, offerings);
+        return new Provider(id, name, rail, sandbox, verified, licences, offerings) { Status = status, StatusNote = statusNote };
+    }
+
+    /// <summary>The root's <c>"trust"</c> section: every field optional, each falling back to <see cref="Trust.TrustPolicy.Default"/>.</summary>
+    private static Trust.TrustPolicy ReadTrust(JsonElement el)
+    {
+        const string path = "trust";
+        var ctx = new Ctx("(trust policy)");
+        ctx.Expect(el, JsonValueKind.Object, path);
+        ctx.KnownFields(el, path, TrustFields);
+        var d = Trust.TrustPolicy.Default;
+
+        int Int(string name, int fallback, int min, int max, string unit)
+        {
+            var v = ctx.OptionalInt(el, name, path) ?? fallback;
+            return v < min || v > max ? throw ctx.Fail("providers.invalid_value", $"{path}.{name}", $"{unit} from {min} to {max}") : v;
+        }
+
+        var policy = d with
+        {
+            OutcomeWindow = TimeSpan.FromDays(Int("outcome_window_days", (int)d.OutcomeWindow.TotalDays, 1, 366, "a number of days")),
+            MinOutcomes = Int("min_outcomes", d.MinOutcomes, 1, 1_000_000, "a count"),
+            FailureRateFlagBps = Int("failure_rate_flag_bps", d.FailureRateFlagBps, 0, 10_000, "basis points"),
+            FailureRateSuspendBps = Int("failure_rate_suspend_bps", d.FailureRateSuspendBps, 0, 10_000, "basis points"),
+            ReturnRateFlagBps = Int("return_rate_flag_bps", d.ReturnRateFlagBps, 0, 10_000, "basis points"),
+            ReturnRateSuspendBps = Int("return_rate_suspend_bps", d.ReturnRateSuspendBps, 0, 10_000, "basis points"),
+            LicenceExpiryWarning = TimeSpan.FromDays(Int("licence_expiry_warning_days", (int)d.LicenceExpiryWarning.TotalDays, 0, 366, "a number of days")),
+            SuspendBelowScore = Int("suspend_below_score", d.SuspendBelowScore, 0, 100, "a score"),
+        };
+        if (policy.FailureRateFlagBps > policy.FailureRateSuspendBps)
+        {
+            throw ctx.Fail("providers.invalid_value", $"{path}.failure_rate_flag_bps", "the flag line must not be above the suspension line");
+        }
+
+        if (policy.ReturnRateFlagBps > policy.ReturnRateSuspendBps)
+        {
+            throw ctx.Fail("providers.invalid_value", $"{path}.return_rate_flag_bps", "the flag line must not be above the suspension line");
+        }
+
+        if (el.TryGetProperty("zero_fee_max_per_payout", out var zero) && zero.ValueKind != JsonValueKind.Null)
+        {
+            var zpath = $"{path}.zero_fee_max_per_payout";
+            ctx.Expect(zero, JsonValueKind.Object, zpath);
+            var thresholds = new Dictionary<Currency, Money>();
+            foreach (var p in zero.EnumerateObject())
+            {
+                var currency = ctx.Currency(p.Name, $"{zpath}.{p.Name}");
+                thresholds[currency] = ctx.Amount(p.Value, currency, $"{zpath}.{p.Name}");
+            }
+
+            policy = policy with { RedFlags = new RedFlagPolicy(thresholds) };
+        }
+
+        return policy;
     }
 
     private static Licence ReadLicence(Ctx ctx, JsonElement el, string path)

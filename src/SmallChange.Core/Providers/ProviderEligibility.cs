@@ -14,6 +14,9 @@ public static class ProviderReasons
     /// <summary>The operator has not verified the provider.</summary>
     public const string Unverified = "provider.unverified";
 
+    /// <summary>The operator suspended the provider (configuration <c>"status": "suspended"</c>).</summary>
+    public const string Suspended = "provider.suspended";
+
     /// <summary>The provider has no licence on record.</summary>
     public const string NoLicence = "provider.no_licence";
 
@@ -25,6 +28,18 @@ public static class ProviderReasons
 
     /// <summary>Red flag: charges nothing at all yet accepts payouts above the policy threshold.</summary>
     public const string ZeroFeeHighLimit = "provider.zero_fee_high_limit";
+
+    /// <summary>Red flag: the share of the provider's finished cash-outs that failed is above the policy's line.</summary>
+    public const string FailureRateHigh = "provider.failure_rate_high";
+
+    /// <summary>Red flag: the share of the provider's paid cash-outs that came back is above the policy's line.</summary>
+    public const string ReturnRateHigh = "provider.return_rate_high";
+
+    /// <summary>Warning: a licence the provider relies on expires soon (lowers the trust score, does not suspend).</summary>
+    public const string LicenceExpiringSoon = "provider.licence_expiring_soon";
+
+    /// <summary>The trust score fell below the policy's minimum although no single flag suspends the provider.</summary>
+    public const string TrustBelowMinimum = "provider.trust_below_minimum";
 
     /// <summary>A sandbox provider, and the request asked for real providers only.</summary>
     public const string SandboxExcluded = "provider.sandbox_excluded";

@@ -76,7 +76,7 @@ public static class QuoteCalculator
         }
 
         var (gross, remainder) = request.Amount.SplitPayable();
-        var scope = new Scope(wallet, request.PayoutCurrency, country, request.Now, request.IncludeSandbox, request.MaxRateAge, request.RedFlags, usage);
+        var scope = new Scope(wallet, request.PayoutCurrency, country, request.Now, request.IncludeSandbox, request.MaxRateAge, request.RedFlags, usage, request.Standing);
         var candidates = Candidates(scope, catalog, rates, request.Method);
 
         var options = new List<QuoteOption>();
@@ -147,7 +147,7 @@ public static class QuoteCalculator
             return new Error("quote.amount_invalid", $"Every amount is a non-negative {request.WalletCurrency.Code} amount.", "amounts");
         }
 
-        var scope = new Scope(request.WalletCurrency, request.PayoutCurrency, country, request.Now, request.IncludeSandbox, null, request.RedFlags, new Dictionary<string, ProviderUsage>());
+        var scope = new Scope(request.WalletCurrency, request.PayoutCurrency, country, request.Now, request.IncludeSandbox, null, request.RedFlags, new Dictionary<string, ProviderUsage>(), request.Standing);
         var series = new List<CostCurveSeries>();
         foreach (var c in Candidates(scope, catalog, rates, request.Method).Where(c => c.FixedReasons.Count == 0))
         {
@@ -179,7 +179,7 @@ public static class QuoteCalculator
         var list = new List<Candidate>();
         foreach (var provider in catalog.Providers)
         {
-            var eligibility = provider.Eligibility(scope.Now, scope.RedFlags);
+            var eligibility = scope.Standing is { } standing ? standing.Evaluate(provider, scope.Now).Eligibility : provider.Eligibility(scope.Now, scope.RedFlags);
             scope.Usage.TryGetValue(provider.Id, out var usage);
             foreach (var offering in provider.Offerings)
             {
@@ -545,7 +545,8 @@ public static class QuoteCalculator
         bool IncludeSandbox,
         TimeSpan? MaxRateAge,
         RedFlagPolicy? RedFlags,
-        IReadOnlyDictionary<string, ProviderUsage> Usage);
+        IReadOnlyDictionary<string, ProviderUsage> Usage,
+        Providers.Trust.ProviderStanding? Standing);
 
     private sealed record Candidate(Provider Provider, Offering Offering, IReadOnlyList<string> FixedReasons, FxRate MidMarket, ProviderUsage? Usage);
 
@@ -564,6 +565,9 @@ public sealed record CostCurveRequest(
     public bool IncludeSandbox { get; init; } = true;
 
     public RedFlagPolicy? RedFlags { get; init; }
+
+    /// <summary>As <see cref="QuoteRequest.Standing"/>.</summary>
+    public Providers.Trust.ProviderStanding? Standing { get; init; }
 }
 
 /// <summary>The cost curve of one provider for one method.</summary>

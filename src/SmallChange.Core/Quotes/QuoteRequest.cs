@@ -33,6 +33,13 @@ public sealed record QuoteRequest(Money Amount, Currency PayoutCurrency, string 
 
     /// <summary>Red-flag thresholds; <see cref="RedFlagPolicy.Default"/> when null.</summary>
     public RedFlagPolicy? RedFlags { get; init; }
+
+    /// <summary>
+    /// The providers' stored outcomes and trust policy: when set, a provider is quoted only if the trust rules keep it
+    /// active (its outcomes included), and <see cref="RedFlags"/> is ignored for the policy's own. When null, only the
+    /// configuration is judged.
+    /// </summary>
+    public Providers.Trust.ProviderStanding? Standing { get; init; }
 }
 
 /// <summary>

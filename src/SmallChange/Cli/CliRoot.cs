@@ -23,6 +23,9 @@ public static class CliRoot
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ScreenCommand.Create());
+        root.Subcommands.Add(ProvidersCommand.Create());
+        root.Subcommands.Add(KycCommand.Create());
+        root.Subcommands.Add(SanctionsCommand.Create());
         return root;
     }
 }

@@ -10,6 +10,7 @@ using SmallChange.Api.Quotes;
 using SmallChange.Core.Audit;
 using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
+using SmallChange.Api.Kyc;
 using SmallChange.Api.Log;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
@@ -72,6 +73,9 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(options.Sandbox);
         builder.Services.AddSingleton<IPayoutRail, SandboxRail>();
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
+        builder.Services.AddProviderTrust();
+        builder.Services.AddKyc();
+        builder.Services.AddSanctionsLists(builder.Configuration, options.ContentRoot);
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
@@ -91,6 +95,7 @@ public static class SmallChangeHost
             builder.Services.AddHostedService<HoldExpiryWorker>();
             builder.Services.AddHostedService<PayoutWorker>();
             builder.Services.AddHostedService<CheckpointWorker>();
+            builder.Services.AddHostedService<SanctionsListRefresher>();
         }
 
         configure?.Invoke(builder);
@@ -138,7 +143,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc();
         app.MapRazorPages();
         return app;
     }

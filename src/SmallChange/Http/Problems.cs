@@ -19,6 +19,7 @@ public static class Problems
         "auth.unauthenticated" => StatusCodes.Status401Unauthorized,
         "auth.forbidden" => StatusCodes.Status404NotFound, // an unauthorized read answers not found
         "funds.insufficient" => StatusCodes.Status422UnprocessableEntity,
+        "kyc.pending_exists" or "kyc.already_decided" or "kyc.tier_already_held" => StatusCodes.Status409Conflict,
         _ when code.StartsWith("quote.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         _ when code.StartsWith("limit.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         "request.too_large" => StatusCodes.Status413PayloadTooLarge,

@@ -100,6 +100,12 @@ public sealed record SanctionsEntry(
     IReadOnlyList<string> Programs,
     string? Remarks)
 {
+    /// <summary>
+    /// The addresses the list gives, one line each as written (street, city, region and postal code, country, note), for
+    /// officers reviewing a hit. Not used in matching (<see cref="Countries"/> carries their countries).
+    /// </summary>
+    public IReadOnlyList<string> Addresses { get; init; } = [];
+
     /// <summary><c>list:id</c>, unique across lists.</summary>
     public string Key => ListId + ":" + EntryId;
 

@@ -16,7 +16,7 @@ public sealed record HolderResponse(Guid Id, string ExternalRef, string Name, st
         new(h.Id.Value, h.ExternalRef, h.Name.Value, h.Country, h.Status.ToString().ToLowerInvariant(), h.KycTier, Wire.Time(h.CreatedAt));
 }
 
-public sealed record KycRequest(int? Tier);
+public sealed record KycRequest(int? Tier, string? Reason = null);
 
 /// <summary>One movement on a holder's wallet, from the holder's side: positive in, negative out.</summary>
 public sealed record TransferResponse(Guid Id, long Sequence, string Kind, string Reason, string Amount, string Currency, string Direction, Guid? PendingId, Guid? Reverses, Guid? Reference, string CreatedAt);
@@ -100,15 +100,18 @@ public static class HolderEndpoints
         return holder is null ? Problems.Result("holder.not_found", "No such holder.", http: http) : TypedResults.Ok(HolderResponse.From(holder));
     }
 
-    /// <summary>Sets the holder's KYC tier (0: receive only; 1: verified identity; 2: enhanced due diligence).</summary>
-    private static async Task<Results<Ok<HolderResponse>, ProblemHttpResult>> SetKyc(Guid id, KycRequest body, Core.Cashouts.CashoutService cashouts, HttpContext http)
+    /// <summary>
+    /// Sets the holder's KYC tier directly (0: receive only; 1: verified identity; 2: enhanced due diligence): an operator
+    /// override of the review (<c>POST /v1/holders/{id}/kyc</c>), recorded in the KYC history with the key and the reason.
+    /// </summary>
+    private static async Task<Results<Ok<HolderResponse>, ProblemHttpResult>> SetKyc(Guid id, KycRequest body, Core.Compliance.Kyc.KycService kyc, HttpContext http)
     {
         if (body.Tier is not { } tier)
         {
             return Problems.Result("kyc.tier_invalid", "tier is 0, 1 or 2.", "tier", http);
         }
 
-        var r = await cashouts.SetKycTier(new HolderId(id), tier, http.RequestAborted);
+        var r = await kyc.SetTier(new HolderId(id), tier, Api.Kyc.KycEndpoints.Actor(http.User), body.Reason, http.RequestAborted);
         return r.TryGet(out var h, out var err) ? TypedResults.Ok(HolderResponse.From(h)) : Problems.Result(err, http);
     }
 
