@@ -33,4 +33,10 @@ internal static class StoreColumns
 
     public const string CheckpointColumns =
         "origin, tree_size, root, signed_at, key_id, signature";
+
+    public const string DestinationStateColumns =
+        "destination_id, holder_id, usable_at, cancelled_at, activated_at";
+
+    public const string ActivityColumns =
+        "id, holder_id, kind, at, ip, device, detail";
 }
