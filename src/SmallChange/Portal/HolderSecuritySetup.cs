@@ -17,6 +17,7 @@ public static class HolderSecuritySetup
         services.AddSingleton<HolderAlerts>();
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<DestinationActivation>();
+        services.AddSingleton<PortalActivity>();
         if (serve.RunWorkers)
         {
             services.AddHostedService<DestinationActivationWorker>();

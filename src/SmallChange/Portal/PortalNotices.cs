@@ -37,6 +37,12 @@ public sealed class PortalNotices(NotificationFanOut notifier, TimeProvider cloc
         Alert(user, "security.recovery_code_used", "A recovery code was used to sign in",
             $"Someone signed in to your SmallChange account with a recovery code. {left} unused codes are left. If it was not you, reset your password now.", ct);
 
+    public Task NewDevice(PortalAccount user, Core.Security.ClientInfo from, DateTimeOffset at, CancellationToken ct) =>
+        Alert(user, "security.new_device", "New sign-in to your account",
+            $"Your SmallChange account was signed in to from a device it had not been used on before: {from.Device}, IP address {from.Ip ?? "unknown"}, " +
+            $"at {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC. If it was you, there is nothing to do. If not, change your password now, check the destinations " +
+            "and the activity of your account, and turn on two-factor sign-in.", ct);
+
     private Task Alert(PortalAccount user, string kind, string subject, string body, CancellationToken ct) =>
         Send(user, kind, NotificationChannels.Inbox | NotificationChannels.Mail, subject, body, ct);
 
