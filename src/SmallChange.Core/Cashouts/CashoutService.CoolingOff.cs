@@ -43,6 +43,10 @@ public sealed partial class CashoutService
         }, ct);
     }
 
+    /// <summary>One of the holder's destinations, or null (also for another holder's).</summary>
+    public async Task<Destination?> GetDestination(HolderId holder, DestinationId id, CancellationToken ct = default) =>
+        await store.ReadAsync(r => r.GetDestination(id), ct) is { } d && d.Holder == holder ? d : null;
+
     /// <summary>The payout-side view of a holder's destinations: each with its cooling-off state, newest first.</summary>
     public async Task<IReadOnlyList<(Destination Destination, DestinationState? State)>> DestinationsWithState(HolderId holder, int limit, CancellationToken ct = default) =>
         await store.ReadAsync<IReadOnlyList<(Destination, DestinationState?)>>(async r =>

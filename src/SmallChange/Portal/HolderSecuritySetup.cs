@@ -18,6 +18,10 @@ public static class HolderSecuritySetup
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<DestinationActivation>();
         services.AddSingleton<PortalActivity>();
+        services.AddSingleton(new StepUpOptions(serve.Portal.StepUpLifetime));
+        services.AddSingleton<StepUpGate>();
+        services.AddSingleton<HolderActions>();
+        services.AddScoped<StepUpVerifier>();
         if (serve.RunWorkers)
         {
             services.AddHostedService<DestinationActivationWorker>();

@@ -77,7 +77,11 @@ public static class PortalSetup
             .AddTokenProvider<TotpTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddSignInManager();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = options.ResetLinkLifetime);
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = PortalSessions.OnRefreshingPrincipal;
+        });
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "sc_session";
@@ -89,6 +93,7 @@ public static class PortalSetup
             o.LoginPath = "/sign-in";
             o.LogoutPath = "/sign-out";
             o.AccessDeniedPath = "/sign-in";
+            o.Events.OnSigningIn = PortalSessions.OnSigningIn;
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
         {
@@ -107,6 +112,9 @@ public static class PortalSetup
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(HolderPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser().RequireClaim(PortalClaimsFactory.HolderClaim));
+        // Pages show names, masked numbers (•••• 1234) and Korean text as they are; HTML's own characters are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/", HolderPolicy);

@@ -130,6 +130,12 @@ public sealed class PortalActivityTests(PortalFixture portal) : IClassFixture<Po
 
     [Theory]
     [InlineData("/activity")]
+    [InlineData("/destinations")]
+    [InlineData("/destinations/add")]
+    [InlineData("/destinations/0190a8f0-0000-7000-8000-000000000000/cancel")]
+    [InlineData("/cashout")]
+    [InlineData("/cashouts")]
+    [InlineData("/cashouts/0190a8f0-0000-7000-8000-000000000000")]
     public async Task NewHolderPage_Anonymous_RedirectsToSignIn(string path)
     {
         using var browser = portal.Browser();
