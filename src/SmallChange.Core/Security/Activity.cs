@@ -41,6 +41,7 @@ public static class ActivityKinds
     public const string DestinationActivated = "destination.activated";
     public const string CashoutRequested = "cashout.requested";
     public const string PortalInvited = "portal.invited";
+    public const string PortalClaimed = "portal.claimed";
 
     /// <summary>How the portal names a kind to the holder.</summary>
     public static string Describe(string kind) => kind switch
@@ -62,6 +63,7 @@ public static class ActivityKinds
         DestinationActivated => "Payout destination became usable",
         CashoutRequested => "Cash-out requested",
         PortalInvited => "Invited to the portal",
+        PortalClaimed => "Portal password chosen from the invitation",
         _ => kind,
     };
 }

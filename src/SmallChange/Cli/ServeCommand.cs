@@ -72,6 +72,12 @@ public static class ServeCommand
                 {
                     Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef} ({h.Country})");
                 }
+
+                var publicUrl = app.Services.GetRequiredService<Portal.PortalOptions>().PublicUrl!;
+                foreach (var line in await DemoSeed.PortalTour(app.Services, info, publicUrl, options.CoolingOffOverride, ct))
+                {
+                    Console.WriteLine(line);
+                }
             }
 
             await app.StartAsync(ct);

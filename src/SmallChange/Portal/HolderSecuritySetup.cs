@@ -22,6 +22,7 @@ public static class HolderSecuritySetup
         services.AddSingleton<StepUpGate>();
         services.AddSingleton<HolderActions>();
         services.AddScoped<StepUpVerifier>();
+        services.AddScoped<PortalInvites>();
         if (serve.RunWorkers)
         {
             services.AddHostedService<DestinationActivationWorker>();

@@ -13,6 +13,11 @@ public sealed class PortalNotices(NotificationFanOut notifier, TimeProvider cloc
             $"Someone asked to reset the password of your SmallChange account. To choose a new password, open this link within " +
             $"{(int)lifetime.TotalMinutes} minutes:\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.", ct);
 
+    public Task PortalInvite(PortalAccount user, string link, TimeSpan lifetime, CancellationToken ct) =>
+        Send(user, "account.portal_invite", NotificationChannels.Mail, "Your SmallChange account is ready for you",
+            $"Your payouts provider has opened a SmallChange account for you, where you can see your balances and cash out. To choose a password " +
+            $"and sign in, open this link within {(int)lifetime.TotalDays} days:\n\n{link}\n\nThe link works once. If you did not expect this message, ignore it.", ct);
+
     public Task Welcome(PortalAccount user, CancellationToken ct) =>
         Send(user, "account.created", NotificationChannels.Inbox | NotificationChannels.Mail, "Welcome to SmallChange",
             "Your SmallChange account is ready. To keep it safe, turn on two-factor sign-in with an authenticator app under Security.", ct);

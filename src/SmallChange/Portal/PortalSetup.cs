@@ -75,8 +75,14 @@ public static class PortalSetup
             .AddUserConfirmation<HolderStatusConfirmation>()
             .AddTokenProvider<DataProtectorTokenProvider<PortalAccount>>(TokenOptions.DefaultProvider)
             .AddTokenProvider<TotpTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddTokenProvider<InviteTokenProvider>(PortalInvites.TokenProvider)
             .AddSignInManager();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = options.ResetLinkLifetime);
+        services.Configure<InviteTokenProviderOptions>(o =>
+        {
+            o.Name = PortalInvites.TokenProvider;
+            o.TokenLifespan = options.InviteLifetime;
+        });
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
             o.ValidationInterval = TimeSpan.FromMinutes(1);
