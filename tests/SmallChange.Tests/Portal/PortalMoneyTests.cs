@@ -422,7 +422,7 @@ public abstract class PortalMoneyTestsWithProfiles(string backend) : IAsyncLifet
         }
 
         var state = (await _portal.Store.ReadAsync(r => r.ListDestinationStates(holder))).Single();
-        Assert.Contains("Cooling off until " + SmallChange.Pages.PortalPage.When(state.UsableAt), await browser.Page("/destinations"));
+        Assert.Contains("Cooling off until " + DestinationCoolingOff.Format(state.UsableAt), await browser.Page("/destinations"));
 
         using (var quote = await browser.Submit("/cashout", new() { ["Input.Currency"] = "USD", ["Input.Amount"] = "20.00", ["Input.DestinationId"] = state.Destination.Value.ToString() },
                    "/cashout?handler=Quote"))

@@ -178,8 +178,11 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
 
     public static string Percent(int bps) => (bps / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " %";
 
-    public static string Duration(TimeSpan t) => t.TotalMinutes < 90 ? $"{(int)Math.Ceiling(t.TotalMinutes)} minutes"
-        : t.TotalHours < 48 ? $"{(int)Math.Ceiling(t.TotalHours)} hours" : $"{(int)Math.Ceiling(t.TotalDays)} days";
+    public static string Duration(TimeSpan t)
+    {
+        var (n, unit) = t.TotalMinutes < 90 ? ((int)Math.Ceiling(t.TotalMinutes), "minute") : t.TotalHours < 48 ? ((int)Math.Ceiling(t.TotalHours), "hour") : ((int)Math.Ceiling(t.TotalDays), "day");
+        return n == 1 ? $"1 {unit}" : $"{n} {unit}s";
+    }
 
     public static string FeeName(FeeLine f) => f.Kind switch
     {

@@ -33,7 +33,7 @@ public sealed class IndexModel(CashoutService cashouts, StepUpVerifier stepUp, T
     public static string StatusText(DestinationState? s, DateTimeOffset now) => s?.StatusAt(now) switch
     {
         DestinationStatus.Active => "Active",
-        DestinationStatus.Cooling => $"Cooling off until {When(s.UsableAt)}",
+        DestinationStatus.Cooling => $"Cooling off until {DestinationCoolingOff.Format(s.UsableAt)}",
         DestinationStatus.Cancelled => $"Cancelled {When(s.CancelledAt!.Value)}",
         _ => "Not usable",
     };
