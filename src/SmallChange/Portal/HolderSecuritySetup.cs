@@ -18,7 +18,7 @@ public static class HolderSecuritySetup
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<DestinationActivation>();
         services.AddSingleton<PortalActivity>();
-        services.AddSingleton(new StepUpOptions(serve.Portal.StepUpLifetime));
+        services.AddSingleton(sp => new StepUpOptions(sp.GetRequiredService<PortalOptions>().StepUpLifetime));
         services.AddSingleton<StepUpGate>();
         services.AddSingleton<HolderActions>();
         services.AddScoped<StepUpVerifier>();

@@ -31,6 +31,9 @@ public static class PortalSetup
         {
             MailFolder = builder.Configuration["SmallChange:Portal:MailFolder"] ?? serve.Portal.MailFolder ?? Path.Combine(Directory.GetCurrentDirectory(), "mail"),
             PublicUrl = (builder.Configuration["SmallChange:Portal:PublicUrl"] ?? serve.Portal.PublicUrl ?? serve.Urls.Split(';')[0]).TrimEnd('/'),
+            StepUpLifetime = builder.Configuration.GetValue<int?>("SmallChange:Portal:StepUpMinutes") is { } minutes
+                ? TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 60))
+                : serve.Portal.StepUpLifetime,
         };
         var services = builder.Services;
         services.AddSingleton(options);
