@@ -7,7 +7,8 @@
 # Starts a throwaway PostgreSQL 15 on 127.0.0.1 (free port, data in a temporary folder, removed on exit) and
 # exports its connection string as SMALLCHANGE_TEST_POSTGRES for the PostgreSQL contract tests. If
 # SMALLCHANGE_TEST_POSTGRES is already set, that server is used instead. Without PostgreSQL binaries (and not
-# root, so nothing can be installed) it warns and runs the rest. Exits with dotnet's exit code.
+# root, so nothing can be installed) it warns and runs the rest. Installs Debian's chromium package for the browser
+# tests when /usr/bin/chromium is missing (as root). Exits with dotnet's exit code.
 # Safe to run twice at once: temporary folders and ports are unique, and the build step is serialised by a lock.
 set -euo pipefail
 
@@ -123,6 +124,23 @@ if [[ -n "${SMALLCHANGE_TEST_POSTGRES:-}" ]]; then
     log "using the PostgreSQL given in SMALLCHANGE_TEST_POSTGRES"
 else
     start_postgres
+fi
+
+# ---- Chromium for the browser tests ----------------------------------------------------------------------------
+
+# The browser tests (tests/SmallChange.Tests/Browser) drive Debian's Chromium with Playwright; Playwright's own browser
+# download is never used. Install the distribution's package when it is missing and we may (root with apt-get).
+if [[ -z "${SMALLCHANGE_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        log "Chromium not found; installing Debian's chromium package for the browser tests"
+        export DEBIAN_FRONTEND=noninteractive
+        if ! apt-get install -y chromium >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt-get install -y chromium >/dev/null 2>&1 || log "warning: could not install chromium; the browser tests will fail"
+        fi
+    else
+        log "warning: /usr/bin/chromium is missing (and cannot be installed here); the browser tests will fail"
+    fi
 fi
 
 # ---- build and test --------------------------------------------------------------------------------------------

@@ -43,4 +43,9 @@ internal static class StoreColumns
 
     public const string SanctionsVersionColumns =
         "id, list_id, seq, content_hash, published_at, imported_at, entry_count, added, removed, changed, source_files";
+    public const string DestinationStateColumns =
+        "destination_id, holder_id, usable_at, cancelled_at, activated_at";
+
+    public const string ActivityColumns =
+        "id, holder_id, kind, at, ip, device, detail";
 }

@@ -26,7 +26,7 @@ public sealed record CashoutResult(Cashout Cashout, bool Replayed);
 /// outcomes (a provider suspended by its failure or return rate is neither quoted nor paid through); without one, only
 /// the provider configuration is judged.
 /// </remarks>
-public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock, ProviderTrustService? trust = null)
+public sealed partial class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock, ProviderTrustService? trust = null)
 {
     public const string IdempotencyScope = "cashout";
 
@@ -56,7 +56,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
     /// <summary>Validates and stores a payout destination for a holder.</summary>
     public async Task<Result<Destination>> AddDestination(HolderId holder, DestinationInput input, string? currencyCode, CancellationToken ct = default)
     {
-        if (await store.ReadAsync(r => r.GetHolder(holder), ct) is null)
+        if (await store.ReadAsync(r => r.GetHolder(holder), ct) is not { } owner)
         {
             return new Error("holder.not_found", "No such holder.", "holder_id");
         }
@@ -88,7 +88,8 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         }
 
         var destination = Destination.From(DestinationId.New(), holder, v, country, currency, clock.GetUtcNow());
-        await store.WriteAsync(async tx => { await tx.InsertDestination(destination); return 0; }, ct);
+        var cooling = CoolingOffFor(destination, owner);
+        await store.WriteAsync(async tx => { await tx.InsertDestination(destination); await tx.InsertDestinationState(cooling); return 0; }, ct);
         return destination;
     }
 
@@ -134,6 +135,11 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         if (destination is null || destination.Holder != holder.Id)
         {
             return new Error("destination.not_found", "No such destination for this holder.", "destination_id");
+        }
+
+        if (await CoolingOffRefusal(destination.Id, now, ct) is { } coolingOff)
+        {
+            return coolingOff;
         }
 
         if (destination.Currency != quote.Draft.PayoutCurrency || destination.Country != quote.Draft.DestinationCountry)

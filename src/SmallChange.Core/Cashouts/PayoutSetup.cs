@@ -18,4 +18,7 @@ public sealed record PayoutSetup(ProviderCatalog Catalog, FxRateTable Rates, Jur
 
     /// <summary>Whether sandbox providers are quoted (true in the embedded default).</summary>
     public bool IncludeSandbox { get; init; } = true;
+
+    /// <summary>A cooling-off period for new destinations that replaces every jurisdiction profile's (tests, the demo); null: the profiles decide.</summary>
+    public TimeSpan? CoolingOffOverride { get; init; }
 }

@@ -6,6 +6,9 @@ namespace SmallChange.Cli;
 
 public static class ServeCommand
 {
+    /// <summary>The demo's cooling-off of new destinations: long enough to see a cash-out refused, short enough to try again.</summary>
+    public const int DemoCoolingOffMinutes = 2;
+
     public static Command Create()
     {
         var cmd = new Command("serve", "Serve the API (and, later, the portal and console) on 127.0.0.1");
@@ -16,6 +19,8 @@ public static class ServeCommand
         var failBps = new Option<int>("--sandbox-failure-bps") { Description = "Share of sandbox payouts that fail, basis points", DefaultValueFactory = _ => 300 };
         var returnBps = new Option<int>("--sandbox-return-bps") { Description = "Share of paid sandbox payouts returned later, basis points", DefaultValueFactory = _ => 100 };
         var logKey = new Option<string?>("--log-key") { Description = "Checkpoint-signing key file (PEM; created if missing). Default: SMALLCHANGE_LOG_KEY_FILE, or <db>.log-key.pem for SQLite" };
+        var coolingOff = new Option<int?>("--cooling-off-minutes") { Description = "Cooling-off of new payout destinations in minutes, replacing the jurisdiction profiles' (default: the profiles'; 2 with --demo)" };
+        cmd.Options.Add(coolingOff);
         cmd.Options.Add(logKey);
         cmd.Options.Add(demo);
         cmd.Options.Add(urls);
@@ -35,6 +40,10 @@ public static class ServeCommand
                 },
             };
             options = options with { LogKeyFile = parse.GetValue(logKey) };
+            if ((parse.GetValue(coolingOff) ?? (parse.GetValue(demo) ? DemoCoolingOffMinutes : null)) is { } minutes)
+            {
+                options = options with { CoolingOffOverride = TimeSpan.FromMinutes(Math.Clamp(minutes, 0, 60 * 24 * 30)) };
+            }
             if (parse.GetValue(config) is { } dir)
             {
                 options = options with { ConfigDir = Path.GetFullPath(dir) };
@@ -62,6 +71,12 @@ public static class ServeCommand
                 foreach (var h in info.Holders)
                 {
                     Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef} ({h.Country})");
+                }
+
+                var publicUrl = app.Services.GetRequiredService<Portal.PortalOptions>().PublicUrl!;
+                foreach (var line in await DemoSeed.PortalTour(app.Services, info, publicUrl, options.CoolingOffOverride, ct))
+                {
+                    Console.WriteLine(line);
                 }
             }
 

@@ -96,4 +96,41 @@ public static class DemoSeed
 
         return new DemoInfo(op.Plaintext, sources.Zip(keys, (s, k) => (s, k.Plaintext)).ToList(), holders);
     }
+
+    /// <summary>The address the demo invites Ava Thompson's portal login to (mail goes to the mail folder, never out).</summary>
+    public const string DemoPortalEmail = "ava@demo.smallchange.example";
+
+    /// <summary>
+    /// What a person needs to try the holder portal in the demo: the address, sign-up, and a one-time link to claim the
+    /// funded demo holder Ava Thompson (an operator's portal invitation, also written to the mail folder). When Ava
+    /// has chosen a password on an earlier run, how to sign in instead.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PortalTour(IServiceProvider services, DemoInfo info, string publicUrl, TimeSpan? coolingOff, CancellationToken ct)
+    {
+        var ava = info.Holders.First(h => h.ExternalRef == "demo-ava");
+        using var scope = services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IStore>();
+        var lines = new List<string>
+        {
+            $"Holder portal: {publicUrl}/",
+            $"  As a new user: {publicUrl}/sign-up (a new holder starts at KYC tier 0 with no balance, so it cannot cash out yet).",
+        };
+        var existing = await store.ReadAsync(r => r.FindPortalUserByHolder(ava.Id), ct);
+        if (existing?.PasswordHash is not null)
+        {
+            lines.Add($"  As the demo holder Ava Thompson (funded, KYC tier 1): sign in at {publicUrl}/sign-in with {existing.Email.Value} and the password you chose.");
+        }
+        else
+        {
+            var invite = await scope.ServiceProvider.GetRequiredService<Portal.PortalInvites>()
+                .Invite(ava.Id, DemoPortalEmail, Core.Security.ClientInfo.System, ct);
+            lines.Add("  As the demo holder Ava Thompson (funded, KYC tier 1), claim her portal login with this one-time link (also in the mail folder):");
+            lines.Add($"    {invite.Value.Link}");
+        }
+
+        lines.Add("  Then: Security → set up an authenticator app (scan the QR code with your phone); Destinations → add one, for example a US bank account");
+        lines.Add($"  with routing number 021000021; it cools off for {(coolingOff is { } c ? $"{c.TotalMinutes:0} minutes in this demo" : "the jurisdiction's period")};");
+        lines.Add("  Cash out → amount and destination → the fee table → confirm with a code from your app.");
+        return lines;
+    }
 }

@@ -38,6 +38,9 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
     /// <summary>The holder portal: mail folder, public address, throttling and lockout.</summary>
     public PortalOptions Portal { get; init; } = new();
 
+    /// <summary>A cooling-off period for new destinations that replaces the jurisdiction profiles' (tests, the demo); null: the profiles decide.</summary>
+    public TimeSpan? CoolingOffOverride { get; init; }
+
     /// <summary>The checkpoint-signing key file (see <see cref="LogKeyFile"/>); null for the default place.</summary>
     public string? LogKeyFile { get; init; }
 
@@ -69,7 +72,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(sp => new CheckpointService(store, logKey, options.LogOrigin, options.Clock));
         builder.Services.AddHostedService<LogKeyPublisher>();
         builder.Services.AddSingleton(sp => new CreditBatcher(sp.GetRequiredService<CreditService>(), CreditBatcherOptionsFrom(builder.Configuration)));
-        builder.Services.AddSingleton(PayoutConfig.Load(options.ConfigDir));
+        builder.Services.AddSingleton(PayoutConfig.Load(options.ConfigDir) with { CoolingOffOverride = options.CoolingOffOverride });
         builder.Services.AddSingleton(options.Sandbox);
         builder.Services.AddSingleton<IPayoutRail, SandboxRail>();
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
@@ -90,6 +93,7 @@ public static class SmallChangeHost
             .AddPolicy(Policies.AnyKey, p => p.RequireAuthenticatedUser());
         builder.Services.AddHealthChecks();
         builder.AddPortal(options);
+        builder.AddHolderSecurity(options);
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
@@ -143,7 +147,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites();
         app.MapRazorPages();
         return app;
     }

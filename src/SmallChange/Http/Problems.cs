@@ -20,6 +20,8 @@ public static class Problems
         "auth.forbidden" => StatusCodes.Status404NotFound, // an unauthorized read answers not found
         "funds.insufficient" => StatusCodes.Status422UnprocessableEntity,
         "kyc.pending_exists" or "kyc.already_decided" or "kyc.tier_already_held" => StatusCodes.Status409Conflict,
+        "destination.cooling_off" or "destination.cancelled" => StatusCodes.Status409Conflict,
+        "invite.account_exists" or "invite.email_taken" or "invite.holder_not_active" => StatusCodes.Status409Conflict,
         _ when code.StartsWith("quote.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         _ when code.StartsWith("limit.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         "request.too_large" => StatusCodes.Status413PayloadTooLarge,

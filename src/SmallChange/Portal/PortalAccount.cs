@@ -1,3 +1,4 @@
+using SmallChange.Core.Common;
 using SmallChange.Core.Holders;
 using SmallChange.Core.Identity;
 
@@ -30,6 +31,11 @@ public sealed class PortalAccount
     public static PortalAccount ForNewHolder(EmailAddress email, Holder holder, DateTimeOffset now) => new(
         new PortalUser(PortalUserId.New(), holder.Id, email, "", false, null, "", Guid.NewGuid().ToString("N"), true, null, 0, false, null, null, now),
         persisted: false, holder);
+
+    /// <summary>A new, unsaved account without a password for a holder that exists already (an operator's invitation).</summary>
+    public static PortalAccount ForExistingHolder(EmailAddress email, HolderId holder, DateTimeOffset now) => new(
+        new PortalUser(PortalUserId.New(), holder, email, "", false, null, "", Guid.NewGuid().ToString("N"), true, null, 0, false, null, null, now),
+        persisted: false);
 
     public override string ToString() => $"PortalAccount {{ Id = {Data.Id}, Holder = {Data.Holder} }}";
 }

@@ -13,6 +13,11 @@ public sealed class PortalNotices(NotificationFanOut notifier, TimeProvider cloc
             $"Someone asked to reset the password of your SmallChange account. To choose a new password, open this link within " +
             $"{(int)lifetime.TotalMinutes} minutes:\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.", ct);
 
+    public Task PortalInvite(PortalAccount user, string link, TimeSpan lifetime, CancellationToken ct) =>
+        Send(user, "account.portal_invite", NotificationChannels.Mail, "Your SmallChange account is ready for you",
+            $"Your payouts provider has opened a SmallChange account for you, where you can see your balances and cash out. To choose a password " +
+            $"and sign in, open this link within {(int)lifetime.TotalDays} days:\n\n{link}\n\nThe link works once. If you did not expect this message, ignore it.", ct);
+
     public Task Welcome(PortalAccount user, CancellationToken ct) =>
         Send(user, "account.created", NotificationChannels.Inbox | NotificationChannels.Mail, "Welcome to SmallChange",
             "Your SmallChange account is ready. To keep it safe, turn on two-factor sign-in with an authenticator app under Security.", ct);
@@ -36,6 +41,12 @@ public sealed class PortalNotices(NotificationFanOut notifier, TimeProvider cloc
     public Task RecoveryCodeUsed(PortalAccount user, int left, CancellationToken ct) =>
         Alert(user, "security.recovery_code_used", "A recovery code was used to sign in",
             $"Someone signed in to your SmallChange account with a recovery code. {left} unused codes are left. If it was not you, reset your password now.", ct);
+
+    public Task NewDevice(PortalAccount user, Core.Security.ClientInfo from, DateTimeOffset at, CancellationToken ct) =>
+        Alert(user, "security.new_device", "New sign-in to your account",
+            $"Your SmallChange account was signed in to from a device it had not been used on before: {from.Device}, IP address {from.Ip ?? "unknown"}, " +
+            $"at {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC. If it was you, there is nothing to do. If not, change your password now, check the destinations " +
+            "and the activity of your account, and turn on two-factor sign-in.", ct);
 
     private Task Alert(PortalAccount user, string kind, string subject, string body, CancellationToken ct) =>
         Send(user, kind, NotificationChannels.Inbox | NotificationChannels.Mail, subject, body, ct);

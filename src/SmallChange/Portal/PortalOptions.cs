@@ -30,6 +30,15 @@ public sealed record PortalOptions
 
     public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a step-up (a fresh second-factor code for a cash-out or a destination change) holds in the session that
+    /// gave it; default 5 minutes, 1 to 60 with <c>SmallChange__Portal__StepUpMinutes</c>.
+    /// </summary>
+    public TimeSpan StepUpLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the link in an operator's portal invitation works (it also stops working once a password is chosen).</summary>
+    public TimeSpan InviteLifetime { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a password-reset link works (it also stops working once the password changes).</summary>
     public TimeSpan ResetLinkLifetime { get; init; } = TimeSpan.FromHours(1);
 }

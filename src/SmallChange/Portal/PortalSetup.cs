@@ -31,6 +31,9 @@ public static class PortalSetup
         {
             MailFolder = builder.Configuration["SmallChange:Portal:MailFolder"] ?? serve.Portal.MailFolder ?? Path.Combine(Directory.GetCurrentDirectory(), "mail"),
             PublicUrl = (builder.Configuration["SmallChange:Portal:PublicUrl"] ?? serve.Portal.PublicUrl ?? serve.Urls.Split(';')[0]).TrimEnd('/'),
+            StepUpLifetime = builder.Configuration.GetValue<int?>("SmallChange:Portal:StepUpMinutes") is { } minutes
+                ? TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 60))
+                : serve.Portal.StepUpLifetime,
         };
         var services = builder.Services;
         services.AddSingleton(options);
@@ -75,9 +78,19 @@ public static class PortalSetup
             .AddUserConfirmation<HolderStatusConfirmation>()
             .AddTokenProvider<DataProtectorTokenProvider<PortalAccount>>(TokenOptions.DefaultProvider)
             .AddTokenProvider<TotpTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddTokenProvider<InviteTokenProvider>(PortalInvites.TokenProvider)
             .AddSignInManager();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = options.ResetLinkLifetime);
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<InviteTokenProviderOptions>(o =>
+        {
+            o.Name = PortalInvites.TokenProvider;
+            o.TokenLifespan = options.InviteLifetime;
+        });
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = PortalSessions.OnRefreshingPrincipal;
+        });
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "sc_session";
@@ -89,6 +102,7 @@ public static class PortalSetup
             o.LoginPath = "/sign-in";
             o.LogoutPath = "/sign-out";
             o.AccessDeniedPath = "/sign-in";
+            o.Events.OnSigningIn = PortalSessions.OnSigningIn;
         });
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
         {
@@ -107,6 +121,9 @@ public static class PortalSetup
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(HolderPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser().RequireClaim(PortalClaimsFactory.HolderClaim));
+        // Pages show names, masked numbers (•••• 1234) and Korean text as they are; HTML's own characters are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/", HolderPolicy);

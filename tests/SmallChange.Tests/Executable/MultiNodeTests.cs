@@ -27,7 +27,7 @@ public sealed class MultiNodeTests
         Assert.True(key.ExitCode == 0, key.ToString());
         var operatorKey = key.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith("sck_", StringComparison.Ordinal));
 
-        string[] sandbox = ["--sandbox-delay", "0.3", "--sandbox-failure-bps", "1500", "--sandbox-return-bps", "0"];
+        string[] sandbox = ["--sandbox-delay", "0.3", "--sandbox-failure-bps", "1500", "--sandbox-return-bps", "0", "--cooling-off-minutes", "0"];
         await using var a = await ServerProcess.StartAsync(db, dir.Path, StartTimeout, sandbox);
         await using var b = await ServerProcess.StartAsync(db, dir.Path, StartTimeout, sandbox);
         using var opA = a.Client(operatorKey);

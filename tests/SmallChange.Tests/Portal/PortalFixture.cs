@@ -21,8 +21,8 @@ public class PortalFixture : ApiFixture, IAsyncLifetime
     {
     }
 
-    protected PortalFixture(string mailFolder, Func<PortalOptions, PortalOptions>? tweak, string backend)
-        : base(o => o with { Portal = Tweak(o.Portal with { MailFolder = mailFolder, AccountPostsPerIpPerMinute = 10_000 }, tweak) }, backend)
+    protected PortalFixture(string mailFolder, Func<PortalOptions, PortalOptions>? tweak, string backend, Func<ServeOptions, ServeOptions>? serve = null)
+        : base(o => (serve ?? (x => x))(o with { Portal = Tweak(o.Portal with { MailFolder = mailFolder, AccountPostsPerIpPerMinute = 10_000 }, tweak) }), backend)
     {
         MailFolder = mailFolder;
     }
@@ -40,9 +40,10 @@ public class PortalFixture : ApiFixture, IAsyncLifetime
         }
     }
 
-    public static async Task<PortalFixture> StartAsync(Func<PortalOptions, PortalOptions>? tweak = null, string backend = "sqlite")
+    /// <param name="serve">Further host settings (a manual clock, the profiles' cooling-off).</param>
+    public static async Task<PortalFixture> StartAsync(Func<PortalOptions, PortalOptions>? tweak = null, string backend = "sqlite", Func<ServeOptions, ServeOptions>? serve = null)
     {
-        var f = new PortalFixture(NewMailFolder(), tweak, backend);
+        var f = new PortalFixture(NewMailFolder(), tweak, backend, serve);
         await f.InitializeAsync();
         return f;
     }

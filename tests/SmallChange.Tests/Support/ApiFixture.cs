@@ -72,7 +72,8 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     public async Task InitializeAsync()
     {
         Db = Backend == "postgres" ? await SmallChange.Testing.TestPostgres.NewSchema("api") : _dir.File("api.db");
-        var options = new ServeOptions(Db, "http://127.0.0.1:0", RunWorkers: false);
+        // New destinations are usable at once unless a test asks for the jurisdiction profiles' cooling-off (CoolingOffOverride = null).
+        var options = new ServeOptions(Db, "http://127.0.0.1:0", RunWorkers: false) { CoolingOffOverride = TimeSpan.Zero };
         options = _configure?.Invoke(options) ?? options;
         Clock = options.Clock;
         Store = Backend == "postgres" ? PostgresStore.Open(Db, Clock) : SqliteStore.Open(Db, Clock);

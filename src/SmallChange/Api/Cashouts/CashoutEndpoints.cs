@@ -90,7 +90,7 @@ public static class CashoutEndpoints
     /// the provider through the outbox); rejected by a check → 422 with the cash-out id and every check's reason.
     /// </summary>
     private static async Task<Results<Created<CashoutResponse>, Ok<CashoutResponse>, ProblemHttpResult>> Create(
-        CashoutRequestBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CashoutService cashouts, HttpContext http)
+        CashoutRequestBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CashoutService cashouts, Core.Security.ActivityLog activity, HttpContext http)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -108,6 +108,11 @@ public static class CashoutEndpoints
         if (!result.TryGet(out var r, out var err))
         {
             return Problems.Result(err, http);
+        }
+
+        if (!r.Replayed)
+        {
+            await activity.CashoutRequested(r.Cashout, Core.Security.ClientInfo.OperatorApi, http.RequestAborted);
         }
 
         var dto = CashoutResponse.From(r.Cashout, r.Replayed);

@@ -12,7 +12,7 @@ namespace SmallChange.Pages.Account;
 /// token: it expires, and it stops working once the password (so the security stamp) changes, so it works once. Other
 /// sessions end within a minute (the stamp is checked). Success also lifts a lockout: the holder proved the mailbox.
 /// </summary>
-public sealed class ResetPasswordModel(UserManager<PortalAccount> users, PortalNotices notices) : PortalPage
+public sealed class ResetPasswordModel(UserManager<PortalAccount> users, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     public const string BadLink = "This reset link is not valid or has expired. Ask for a new one.";
 
@@ -88,6 +88,7 @@ public sealed class ResetPasswordModel(UserManager<PortalAccount> users, PortalN
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         await notices.PasswordChanged(user, ct);
+        await activity.Record(user, Core.Security.ActivityKinds.PasswordReset, HttpContext);
         return Redirect("/sign-in?done=password-reset");
     }
 }

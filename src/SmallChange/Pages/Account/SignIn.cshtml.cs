@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SmallChange.Core.Security;
 using SmallChange.Portal;
 
 namespace SmallChange.Pages.Account;
@@ -10,7 +11,7 @@ namespace SmallChange.Pages.Account;
 /// the password is checked. An unknown address costs the same password hashing as a known one and gets the same
 /// message. With two-factor on, the password step leads to <see cref="SignInTwoFactorModel"/>.
 /// </summary>
-public sealed class SignInModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalOptions options) : PortalPage
+public sealed class SignInModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalOptions options, PortalActivity activity) : PortalPage
 {
     public const string WrongCredentials = "The e-mail address or the password is not right.";
 
@@ -68,6 +69,7 @@ public sealed class SignInModel(UserManager<PortalAccount> users, SignInManager<
         var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
+            await activity.SignedIn(user, HttpContext, "password");
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
 
@@ -80,6 +82,11 @@ public sealed class SignInModel(UserManager<PortalAccount> users, SignInManager<
         {
             // The holder is not active (HolderStatusConfirmation); Identity refused before hashing, so hash anyway.
             new PasswordHasher<PortalAccount>().VerifyHashedPassword(null!, DummyHash.Value, Input.Password);
+        }
+
+        if (!result.IsNotAllowed)
+        {
+            await activity.Record(user, result.IsLockedOut ? ActivityKinds.SignInLockedOut : ActivityKinds.SignInFailed, HttpContext, "wrong password");
         }
 
         ModelState.AddModelError(string.Empty, result.IsLockedOut

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SmallChange.Core.Security;
 using SmallChange.Portal;
 
 namespace SmallChange.Pages.Account;
 
 /// <summary>The second step with a recovery code instead of the app: each code works once, and the holder is alerted.</summary>
-public sealed class SignInRecoveryCodeModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices) : PortalPage
+public sealed class SignInRecoveryCodeModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -48,11 +49,14 @@ public sealed class SignInRecoveryCodeModel(UserManager<PortalAccount> users, Si
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync(Input.Code);
         if (!result.Succeeded)
         {
+            await activity.Record(user, result.IsLockedOut ? ActivityKinds.SignInLockedOut : ActivityKinds.SignInFailed, HttpContext, "wrong or used recovery code");
             ModelState.AddModelError("Input.Code", "That recovery code is not right, or it was used already.");
             return Page();
         }
 
         await notices.RecoveryCodeUsed(user, await users.CountRecoveryCodesAsync(user), ct);
+        await activity.Record(user, ActivityKinds.RecoveryCodeUsed, HttpContext, "to sign in");
+        await activity.SignedIn(user, HttpContext, "password and recovery code");
         return LocalRedirect(SafeReturnUrl(ReturnUrl));
     }
 }

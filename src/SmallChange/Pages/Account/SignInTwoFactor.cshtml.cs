@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SmallChange.Core.Security;
 using SmallChange.Portal;
 
 namespace SmallChange.Pages.Account;
@@ -9,7 +10,7 @@ namespace SmallChange.Pages.Account;
 /// The second step of signing in: a code from the authenticator app. A wrong code counts towards the lockout; a code
 /// already used (or an older one) is refused (<see cref="TotpTokenProvider"/>).
 /// </summary>
-public sealed class SignInTwoFactorModel(SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalOptions options) : PortalPage
+public sealed class SignInTwoFactorModel(SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalOptions options, PortalActivity activity) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -51,8 +52,11 @@ public sealed class SignInTwoFactorModel(SignInManager<PortalAccount> signIn, Po
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(Input.Code, isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
+            await activity.SignedIn(user, HttpContext, "password and authenticator code");
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
+
+        await activity.Record(user, result.IsLockedOut ? ActivityKinds.SignInLockedOut : ActivityKinds.SignInFailed, HttpContext, "wrong or used authenticator code");
 
         ModelState.AddModelError("Input.Code", result.IsLockedOut
             ? $"This account is locked for {(int)options.LockoutDuration.TotalMinutes} minutes after too many failed attempts."

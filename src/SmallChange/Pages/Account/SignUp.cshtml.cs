@@ -14,7 +14,7 @@ namespace SmallChange.Pages.Account;
 /// receive, cannot cash out). The password policy is Identity's length rule plus <see cref="CommonPasswordValidator"/>
 /// and <see cref="EmailPasswordValidator"/>.
 /// </summary>
-public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalNotices notices, TimeProvider clock) : PortalPage
+public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalNotices notices, PortalActivity activity, TimeProvider clock) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -83,6 +83,7 @@ public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<
 
         await notices.Welcome(account, ct);
         await signIn.SignInAsync(account, isPersistent: false);
+        await activity.FirstDevice(account, HttpContext, Core.Security.ActivityKinds.AccountCreated);
         return Redirect("/");
     }
 }

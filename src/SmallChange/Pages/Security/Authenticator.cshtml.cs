@@ -10,7 +10,7 @@ namespace SmallChange.Pages.Security;
 /// its QR code and the secret as text, then one code from the app to prove it works. Success turns two-factor
 /// sign-in on and shows ten recovery codes once.
 /// </summary>
-public sealed class AuthenticatorModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices) : PortalPage
+public sealed class AuthenticatorModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -75,6 +75,7 @@ public sealed class AuthenticatorModel(UserManager<PortalAccount> users, SignInM
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
         await signIn.RefreshSignInAsync(user);
         await notices.TwoFactorEnabled(user, ct);
+        await activity.Record(user, Core.Security.ActivityKinds.TwoFactorEnabled, HttpContext);
         AlreadyOn = true;
         return Page();
     }

@@ -6,7 +6,7 @@ using SmallChange.Portal;
 namespace SmallChange.Pages.Security;
 
 /// <summary>Changes the password (the current one is required). The security stamp changes, so other sessions end; the holder is alerted.</summary>
-public sealed class ChangePasswordModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices) : PortalPage
+public sealed class ChangePasswordModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -72,6 +72,7 @@ public sealed class ChangePasswordModel(UserManager<PortalAccount> users, SignIn
 
         await signIn.RefreshSignInAsync(user);
         await notices.PasswordChanged(user, ct);
+        await activity.Record(user, Core.Security.ActivityKinds.PasswordChanged, HttpContext);
         return Redirect("/security?done=password");
     }
 }

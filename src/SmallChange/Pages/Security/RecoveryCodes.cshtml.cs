@@ -5,7 +5,7 @@ using SmallChange.Portal;
 namespace SmallChange.Pages.Security;
 
 /// <summary>Makes ten new recovery codes (the old ones stop working) and shows them once; the holder is alerted.</summary>
-public sealed class RecoveryCodesModel(UserManager<PortalAccount> users, PortalNotices notices) : PortalPage
+public sealed class RecoveryCodesModel(UserManager<PortalAccount> users, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     public int Left { get; private set; }
 
@@ -41,6 +41,7 @@ public sealed class RecoveryCodesModel(UserManager<PortalAccount> users, PortalN
 
         Codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
         await notices.RecoveryCodesRenewed(user, ct);
+        await activity.Record(user, Core.Security.ActivityKinds.RecoveryCodesRenewed, HttpContext);
         return Page();
     }
 }

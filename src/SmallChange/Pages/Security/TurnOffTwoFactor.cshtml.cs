@@ -9,7 +9,7 @@ namespace SmallChange.Pages.Security;
 /// Turns two-factor sign-in off, only with a current code from the app (a stolen session alone cannot). The secret is
 /// replaced, so setting up again needs a new scan, and the recovery codes are deleted; the holder is alerted.
 /// </summary>
-public sealed class TurnOffTwoFactorModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices) : PortalPage
+public sealed class TurnOffTwoFactorModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalThrottle throttle, PortalNotices notices, PortalActivity activity) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -61,6 +61,7 @@ public sealed class TurnOffTwoFactorModel(UserManager<PortalAccount> users, Sign
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await signIn.RefreshSignInAsync(user);
         await notices.TwoFactorDisabled(user, ct);
+        await activity.Record(user, Core.Security.ActivityKinds.TwoFactorDisabled, HttpContext);
         return Redirect("/security?done=two-factor-off");
     }
 }
