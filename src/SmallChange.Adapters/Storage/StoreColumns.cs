@@ -31,6 +31,9 @@ internal static class StoreColumns
     public const string InboxColumns =
         "id, holder_id, kind, subject, body, created_at, read_at";
 
+    public const string ApiKeyColumns =
+        "key_id, secret_hash, scope, source_id, label, created_at, revoked_at, access, previous_secret_hash, previous_valid_until, rotated_at";
+
     public const string CheckpointColumns =
         "origin, tree_size, root, signed_at, key_id, signature";
 }

@@ -10,6 +10,7 @@ using SmallChange.Api.Quotes;
 using SmallChange.Core.Audit;
 using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
+using SmallChange.Api.Keys;
 using SmallChange.Api.Log;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
@@ -36,6 +37,9 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
 
     /// <summary>The holder portal: mail folder, public address, throttling and lockout.</summary>
     public PortalOptions Portal { get; init; } = new();
+
+    /// <summary>The platform API's protections: key rotation and cache, rate limits, HSTS.</summary>
+    public ApiSecurityOptions Security { get; init; } = new();
 
     /// <summary>The checkpoint-signing key file (see <see cref="LogKeyFile"/>); null for the default place.</summary>
     public string? LogKeyFile { get; init; }
@@ -78,12 +82,7 @@ public static class SmallChangeHost
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
-        // API keys under /v1, the portal's session cookie elsewhere (see PortalSetup.DefaultScheme).
-        builder.Services.AddAuthentication(PortalSetup.DefaultScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Operator, p => p.RequireClaim(ApiKeyAuthHandler.ScopeClaim, "operator"))
-            .AddPolicy(Policies.AnyKey, p => p.RequireAuthenticatedUser());
+        builder.AddApiSecurity(options);
         builder.Services.AddHealthChecks();
         builder.AddPortal(options);
         if (options.RunWorkers)
@@ -138,7 +137,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKeys();
         app.MapRazorPages();
         return app;
     }
