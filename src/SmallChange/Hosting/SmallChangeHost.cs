@@ -94,6 +94,7 @@ public static class SmallChangeHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseApiSecurity();
         app.UseExceptionHandler(e => e.Run(WriteUnhandled));
         app.Use(async (http, next) =>
         {

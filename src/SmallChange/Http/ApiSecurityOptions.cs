@@ -35,7 +35,7 @@ public sealed record ApiSecurityOptions
     /// </summary>
     public int RequestsPerHolderPerMinute { get; init; } = 600;
 
-    /// <summary>The window the per-key limit is counted over (a token bucket refilled every tenth of it).</summary>
+    /// <summary>The window the per-key limit is counted over: bursts up to one window's requests pass (a token bucket).</summary>
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Strict-Transport-Security max-age sent on HTTPS responses (<c>HstsSeconds</c>; 0 = no header).</summary>
