@@ -11,6 +11,7 @@ using SmallChange.Core.Audit;
 using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
 using SmallChange.Api.Keys;
+using SmallChange.Api.Webhooks;
 using SmallChange.Api.Log;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
@@ -40,6 +41,9 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
 
     /// <summary>The platform API's protections: key rotation and cache, rate limits, HSTS.</summary>
     public ApiSecurityOptions Security { get; init; } = new();
+
+    /// <summary>Webhook delivery: retries, timeouts, the sandbox providers' callback address.</summary>
+    public WebhookOptions Webhooks { get; init; } = new();
 
     /// <summary>The checkpoint-signing key file (see <see cref="LogKeyFile"/>); null for the default place.</summary>
     public string? LogKeyFile { get; init; }
@@ -83,6 +87,7 @@ public static class SmallChangeHost
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
         builder.AddApiSecurity(options);
+        builder.AddWebhooks(options);
         builder.Services.AddHealthChecks();
         builder.AddPortal(options);
         if (options.RunWorkers)
@@ -138,7 +143,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKeys();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKeys().MapWebhooks();
         app.MapRazorPages();
         return app;
     }
