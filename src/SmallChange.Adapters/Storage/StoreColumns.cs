@@ -31,6 +31,21 @@ internal static class StoreColumns
     public const string InboxColumns =
         "id, holder_id, kind, subject, body, created_at, read_at";
 
+    public const string ApiKeyColumns =
+        "key_id, secret_hash, scope, source_id, label, created_at, revoked_at, access, previous_secret_hash, previous_valid_until, rotated_at";
+
+    public const string WebhookEndpointColumns =
+        "id, url, events, secret, previous_secret, previous_valid_until, description, created_at, disabled_at";
+
+    public const string WebhookDeliveryColumns =
+        "d.id, d.event_id, e.type, d.endpoint_id, d.attempts, d.due_at, d.delivered_at, d.failed_at, d.last_status, d.last_error, d.created_at";
+
+    public const string ProviderWebhookSecretColumns =
+        "provider_id, secret, previous_secret, previous_valid_until, created_at, rotated_at";
+
+    public const string SandboxCallbackColumns =
+        "provider_id, idempotency_key, kind, cashout_id, outcome, due_at, attempts";
+
     public const string CheckpointColumns =
         "origin, tree_size, root, signed_at, key_id, signature";
 

@@ -1,6 +1,7 @@
 using SmallChange.Core.Common;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
+using SmallChange.Core.Webhooks;
 
 namespace SmallChange.Core.Cashouts;
 
@@ -55,7 +56,11 @@ public sealed class CashoutProcessor(IStore store, LedgerEngine engine, AccountD
             // The hold expired (and was voided) before the cash-out reached its provider: it fails, nothing was paid.
             await store.WriteAsync(async tx =>
             {
-                await tx.TransitionCashout(cashout.Id, CashoutState.Approved, CashoutState.Failed, "hold.expired", null, clock.GetUtcNow());
+                if (await tx.TransitionCashout(cashout.Id, CashoutState.Approved, CashoutState.Failed, "hold.expired", null, clock.GetUtcNow()))
+                {
+                    await Announce(tx, cashout, CashoutState.Failed, "hold.expired");
+                }
+
                 await tx.CompleteOutbox(item.Id, clock.GetUtcNow());
                 return 0;
             }, ct);
@@ -90,6 +95,7 @@ public sealed class CashoutProcessor(IStore store, LedgerEngine engine, AccountD
             else if (await tx.TransitionCashout(cashout.Id, CashoutState.Approved, CashoutState.Failed, result.Reason ?? "provider.rejected", null, now))
             {
                 await Require(engine.ApplyOne(tx, TransferRequest.Void(cashout.VoidTransferId, cashout.HoldTransfer!.Value, ReasonCodes.CashoutVoid, cashout.Id.Value)));
+                await Announce(tx, cashout, CashoutState.Failed, result.Reason ?? "provider.rejected");
             }
 
             await tx.CompleteOutbox(item.Id, now);
@@ -113,19 +119,36 @@ public sealed class CashoutProcessor(IStore store, LedgerEngine engine, AccountD
             }
 
             var status = await rail.GetStatus(c.ProviderId, c.Id, ct);
-            var moved = (c.State, status.Status) switch
-            {
-                (CashoutState.Submitted, RailPaymentStatus.Paid) => await Paid(c, ct),
-                (CashoutState.Submitted, RailPaymentStatus.Failed) => await Failed(c, status.Reason, ct),
-                (CashoutState.Submitted, RailPaymentStatus.Returned) => await Paid(c, ct) && await Returned(c with { State = CashoutState.Paid }, status.Reason, ct),
-                (CashoutState.Paid, RailPaymentStatus.Returned) => await Returned(c, status.Reason, ct),
-                _ => false,
-            };
-            changed += moved ? 1 : 0;
+            changed += await Book(c, status.Status, status.Reason, ct) ? 1 : 0;
         }
 
         return changed;
     }
+
+    /// <summary>
+    /// Books what a provider reported by callback (a verified inbound webhook) about one of its cash-outs, exactly as the
+    /// settlement poll would: null when the provider has no such cash-out, otherwise whether anything changed (a repeat,
+    /// or news the cash-out is already past, changes nothing).
+    /// </summary>
+    public async Task<bool?> ApplyProviderOutcome(string providerId, CashoutId id, RailPaymentStatus status, string? reason, CancellationToken ct)
+    {
+        var c = await store.ReadAsync(r => r.GetCashout(id), ct);
+        if (c is null || c.ProviderId != providerId)
+        {
+            return null;
+        }
+
+        return await Book(c, status, reason, ct);
+    }
+
+    private async Task<bool> Book(Cashout c, RailPaymentStatus status, string? reason, CancellationToken ct) => (c.State, status) switch
+    {
+        (CashoutState.Submitted, RailPaymentStatus.Paid) => await Paid(c, ct),
+        (CashoutState.Submitted, RailPaymentStatus.Failed) => await Failed(c, reason, ct),
+        (CashoutState.Submitted, RailPaymentStatus.Returned) => await Paid(c, ct) && await Returned(c with { State = CashoutState.Paid }, reason, ct),
+        (CashoutState.Paid, RailPaymentStatus.Returned) => await Returned(c, reason, ct),
+        _ => false,
+    };
 
     private Task<bool> Paid(Cashout c, CancellationToken ct) => Transition(c, CashoutState.Submitted, CashoutState.Paid, null, ct, async (tx, fees, clearing) =>
     {
@@ -184,8 +207,19 @@ public sealed class CashoutProcessor(IStore store, LedgerEngine engine, AccountD
             }
 
             await book(tx, fees, clearing);
+            await Announce(tx, c, to, reason);
             return true;
         }, ct);
+    }
+
+    /// <summary>Writes the operators' webhook event for the change, in the transaction that makes it (see WebhookEvents).</summary>
+    private async ValueTask Announce(IStoreTx tx, Cashout c, CashoutState state, string? reason)
+    {
+        var now = clock.GetUtcNow();
+        if (WebhookEvents.CashoutChanged(c, state, reason, now) is { } e)
+        {
+            await tx.EnqueueWebhookEvent(e, now);
+        }
     }
 
     private static async ValueTask Require(ValueTask<TransferResult> pending)

@@ -60,7 +60,12 @@ public sealed partial class CreditService(IStore store, AccountDirectory account
     /// <summary>Holders the store has confirmed to exist (holders are never deleted).</summary>
     private readonly ConcurrentDictionary<HolderId, byte> _knownHolders = new();
 
-    public async Task<Result<IReadOnlyList<CreditOutcome>>> Apply(SourceId sourceId, IReadOnlyList<CreditCommand> items, bool linked, CancellationToken ct = default)
+    /// <summary>
+    /// Applies a batch of credits for one source. With <paramref name="announce"/> (the batch endpoint: the number of
+    /// the request's items it refused before calling), a batch that created credits also writes a
+    /// <c>credits.batch_applied</c> webhook event in the same transaction.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<CreditOutcome>>> Apply(SourceId sourceId, IReadOnlyList<CreditCommand> items, bool linked, CancellationToken ct = default, int? announce = null)
     {
         if (items.Count == 0)
         {
@@ -120,7 +125,18 @@ public sealed partial class CreditService(IStore store, AccountDirectory account
         if (pending > 0)
         {
             var rows = await BuildRows(_ => sourceId, items, outcomes, resolved, pending, ct);
-            var written = await store.WriteAsync(tx => tx.InsertCredits(rows, clock.GetUtcNow(), linked), ct);
+            var written = announce is { } refusedBefore
+                ? await store.WriteAsync(async tx =>
+                {
+                    var w = await tx.InsertCredits(rows, clock.GetUtcNow(), linked);
+                    if (BatchEvent(sourceId, linked, w, rejected + refusedBefore, clock.GetUtcNow()) is { } e)
+                    {
+                        await tx.EnqueueWebhookEvent(e, e.OccurredAt);
+                    }
+
+                    return w;
+                }, ct)
+                : await store.WriteAsync(tx => tx.InsertCredits(rows, clock.GetUtcNow(), linked), ct);
             for (int i = 0, k = 0; i < items.Count; i++)
             {
                 if (outcomes[i] is not null)
@@ -175,6 +191,28 @@ public sealed partial class CreditService(IStore store, AccountDirectory account
 
         holder = default;
         return new Error("holder.not_found", "No holder has this external reference.", "holder_ref");
+    }
+
+    /// <summary>The operators' event for a batch that created credits (counts and totals, no holder data); null when it created none.</summary>
+    private static Webhooks.WebhookEvent? BatchEvent(SourceId source, bool linked, IReadOnlyList<CreditWriteResult> written, int rejected, DateTimeOffset at)
+    {
+        var totals = new Dictionary<Money.Currency, long>();
+        int created = 0, exists = 0;
+        foreach (var w in written)
+        {
+            if (w.Status == CreditWriteStatus.Created)
+            {
+                created++;
+                totals[w.Credit!.Amount.Currency] = totals.GetValueOrDefault(w.Credit.Amount.Currency) + w.Credit.Amount.Units;
+            }
+
+            exists += w.Status == CreditWriteStatus.Exists ? 1 : 0;
+        }
+
+        return created == 0
+            ? null
+            : Webhooks.WebhookEvents.CreditBatchApplied(source, linked, created, exists, written.Count - created - exists + rejected,
+                totals.ToDictionary(t => t.Key.Code, t => new Money.Money(t.Value, t.Key).ToDecimalString()), at);
     }
 
     private static CreditOutcome ToOutcome(CreditWriteResult w) => w.Status switch

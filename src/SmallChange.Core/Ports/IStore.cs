@@ -75,8 +75,6 @@ public partial interface IStoreReader
     /// <summary>Per source and currency: the total credited to the holder and the count.</summary>
     ValueTask<IReadOnlyList<CreditTotal>> CreditTotals(HolderId holder);
 
-    ValueTask<ApiKeyRecord?> FindApiKey(string keyId);
-
     ValueTask<IdempotencyRecord?> FindIdempotency(string scope, string key);
 
     /// <summary>Every account, for verification (in id order).</summary>
@@ -119,8 +117,6 @@ public partial interface IStoreTx : IStoreReader
 
     ValueTask InsertSource(Source source);
 
-    ValueTask InsertApiKey(ApiKeyRecord key);
-
     ValueTask InsertIdempotency(IdempotencyRecord record);
 
     /// <summary>Marks a point to roll back to without aborting the whole transaction.</summary>
@@ -137,16 +133,6 @@ public interface ISavepoint
 public sealed record CreditTotal(SourceId Source, string Currency, long Units, long Count);
 
 public sealed record AccountTotals(AccountId Account, long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted);
-
-/// <summary>Who an API key belongs to. Operator keys can do everything; a source key can only credit its own source.</summary>
-public enum ApiKeyScope
-{
-    Operator = 0,
-    Source = 1,
-}
-
-/// <summary>An API key as stored: only its id (the public prefix) and a SHA-256 hash of the secret part.</summary>
-public sealed record ApiKeyRecord(string KeyId, byte[] SecretHash, ApiKeyScope Scope, SourceId? Source, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A stored response for an idempotency key: a replay with the same request hash returns it.</summary>
 public sealed record IdempotencyRecord(string Scope, string Key, byte[] RequestHash, int StatusCode, string ResponseBody, DateTimeOffset CreatedAt);

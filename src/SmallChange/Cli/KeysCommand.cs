@@ -12,17 +12,23 @@ public static class KeysCommand
         var keys = new Command("keys", "API keys");
         var op = new Command("create-operator", "Create an operator API key and print it (shown once)");
         var label = new Option<string>("--label") { DefaultValueFactory = _ => "operator" };
+        var readOnly = new Option<bool>("--read-only") { Description = "The key may only read (GET); it cannot change anything" };
         op.Options.Add(label);
+        op.Options.Add(readOnly);
         op.SetAction(async (parse, ct) =>
         {
             await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
             await store.MigrateAsync(ct);
-            var issued = ApiKeys.Issue(ApiKeyScope.Operator, null, parse.GetValue(label)!, DateTimeOffset.UtcNow);
+            var issued = ApiKeys.Issue(ApiKeyScope.Operator, null, parse.GetValue(label)!, DateTimeOffset.UtcNow,
+                parse.GetValue(readOnly) ? ApiKeyAccess.ReadOnly : ApiKeyAccess.Full);
             await store.WriteAsync(async tx => { await tx.InsertApiKey(issued.Record); return 0; }, ct);
             Console.WriteLine(issued.Plaintext);
             return 0;
         });
         keys.Subcommands.Add(op);
+        keys.Subcommands.Add(ApiKeyCommands.Rotate());
+        keys.Subcommands.Add(ApiKeyCommands.Revoke());
+        keys.Subcommands.Add(ApiKeyCommands.List());
         keys.Subcommands.Add(RotateLogKey());
         return keys;
     }

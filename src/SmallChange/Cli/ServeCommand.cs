@@ -18,6 +18,7 @@ public static class ServeCommand
         var delay = new Option<double>("--sandbox-delay") { Description = "Seconds before a sandbox payout settles", DefaultValueFactory = _ => 3 };
         var failBps = new Option<int>("--sandbox-failure-bps") { Description = "Share of sandbox payouts that fail, basis points", DefaultValueFactory = _ => 300 };
         var returnBps = new Option<int>("--sandbox-return-bps") { Description = "Share of paid sandbox payouts returned later, basis points", DefaultValueFactory = _ => 100 };
+        var callbacks = new Option<bool>("--sandbox-callbacks") { Description = "Sandbox providers report outcomes by signed webhook instead of answering the status poll" };
         var logKey = new Option<string?>("--log-key") { Description = "Checkpoint-signing key file (PEM; created if missing). Default: SMALLCHANGE_LOG_KEY_FILE, or <db>.log-key.pem for SQLite" };
         var coolingOff = new Option<int?>("--cooling-off-minutes") { Description = "Cooling-off of new payout destinations in minutes, replacing the jurisdiction profiles' (default: the profiles'; 2 with --demo)" };
         cmd.Options.Add(coolingOff);
@@ -28,6 +29,7 @@ public static class ServeCommand
         cmd.Options.Add(delay);
         cmd.Options.Add(failBps);
         cmd.Options.Add(returnBps);
+        cmd.Options.Add(callbacks);
         cmd.SetAction(async (parse, ct) =>
         {
             var options = new ServeOptions(parse.GetValue(CliRoot.Db)!, parse.GetValue(urls)!)
@@ -37,6 +39,7 @@ public static class ServeCommand
                     SettleDelay = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(delay), 0, 86_400)),
                     FailureBps = Math.Clamp(parse.GetValue(failBps), 0, 10_000),
                     ReturnBps = Math.Clamp(parse.GetValue(returnBps), 0, 10_000),
+                    Callbacks = parse.GetValue(callbacks),
                 },
             };
             options = options with { LogKeyFile = parse.GetValue(logKey) };

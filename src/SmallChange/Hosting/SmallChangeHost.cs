@@ -11,6 +11,8 @@ using SmallChange.Core.Audit;
 using SmallChange.Core.Cashouts;
 using SmallChange.Api.Holders;
 using SmallChange.Api.Kyc;
+using SmallChange.Api.Keys;
+using SmallChange.Api.Webhooks;
 using SmallChange.Api.Log;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
@@ -40,6 +42,11 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
 
     /// <summary>A cooling-off period for new destinations that replaces the jurisdiction profiles' (tests, the demo); null: the profiles decide.</summary>
     public TimeSpan? CoolingOffOverride { get; init; }
+    /// <summary>The platform API's protections: key rotation and cache, rate limits, HSTS.</summary>
+    public ApiSecurityOptions Security { get; init; } = new();
+
+    /// <summary>Webhook delivery: retries, timeouts, the sandbox providers' callback address.</summary>
+    public WebhookOptions Webhooks { get; init; } = new();
 
     /// <summary>The checkpoint-signing key file (see <see cref="LogKeyFile"/>); null for the default place.</summary>
     public string? LogKeyFile { get; init; }
@@ -85,12 +92,8 @@ public static class SmallChangeHost
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
-        // API keys under /v1, the portal's session cookie elsewhere (see PortalSetup.DefaultScheme).
-        builder.Services.AddAuthentication(PortalSetup.DefaultScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Operator, p => p.RequireClaim(ApiKeyAuthHandler.ScopeClaim, "operator"))
-            .AddPolicy(Policies.AnyKey, p => p.RequireAuthenticatedUser());
+        builder.AddApiSecurity(options);
+        builder.AddWebhooks(options);
         builder.Services.AddHealthChecks();
         builder.AddPortal(options);
         builder.AddHolderSecurity(options);
@@ -104,6 +107,7 @@ public static class SmallChangeHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseApiSecurity();
         app.UseExceptionHandler(e => e.Run(WriteUnhandled));
         app.Use(async (http, next) =>
         {
@@ -147,7 +151,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks();
         app.MapRazorPages();
         return app;
     }

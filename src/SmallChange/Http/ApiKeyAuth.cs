@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using SmallChange.Core.Access;
 using SmallChange.Core.Common;
@@ -13,11 +14,12 @@ public sealed class ApiKeyAuthHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IStore store) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyLookup keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string ScopeClaim = "sc:scope";
     public const string SourceClaim = "sc:source";
+    public const string AccessClaim = "sc:access";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,14 +39,13 @@ public sealed class ApiKeyAuthHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var parsed = ApiKeys.Parse(presented);
-        if (parsed is null)
+        if (ApiKeys.Parse(presented) is null)
         {
             return AuthenticateResult.Fail("malformed key");
         }
 
-        var record = await store.ReadAsync(r => r.FindApiKey(parsed.Value.KeyId), Context.RequestAborted);
-        if (record is null || !ApiKeys.Verify(record, parsed.Value.Secret))
+        var record = await keys.Authenticate(presented, Context.RequestAborted);
+        if (record is null)
         {
             return AuthenticateResult.Fail("unknown or revoked key");
         }
@@ -53,6 +54,7 @@ public sealed class ApiKeyAuthHandler(
         {
             new(ClaimTypes.NameIdentifier, record.KeyId),
             new(ScopeClaim, record.Scope == ApiKeyScope.Operator ? "operator" : "source"),
+            new(AccessClaim, record.Access == ApiKeyAccess.ReadOnly ? "read" : "full"),
         };
         if (record.Source is { } s)
         {
@@ -80,14 +82,15 @@ public sealed class ApiKeyAuthHandler(
     }
 }
 
-/// <summary>Who is calling: the operator, or one source.</summary>
-public readonly record struct Caller(bool IsOperator, SourceId? Source)
+/// <summary>Who is calling: the operator, or one source; with which key, and whether that key may only read.</summary>
+public readonly record struct Caller(bool IsOperator, SourceId? Source, string? KeyId = null, bool ReadOnly = false)
 {
     public static Caller From(ClaimsPrincipal user)
     {
         var op = user.FindFirstValue(ApiKeyAuthHandler.ScopeClaim) == "operator";
         var src = user.FindFirstValue(ApiKeyAuthHandler.SourceClaim);
-        return new Caller(op, src is null ? null : new SourceId(Guid.Parse(src)));
+        return new Caller(op, src is null ? null : new SourceId(Guid.Parse(src)), user.FindFirstValue(ClaimTypes.NameIdentifier),
+            user.FindFirstValue(ApiKeyAuthHandler.AccessClaim) == "read");
     }
 
     /// <summary>May this caller act for the source? The operator may act for any; a source key only for its own.</summary>
@@ -96,6 +99,27 @@ public readonly record struct Caller(bool IsOperator, SourceId? Source)
 
 public static class Policies
 {
+    /// <summary>An operator key; a read-only one for GET and HEAD only.</summary>
     public const string Operator = "operator";
+
+    /// <summary>Any valid key (each endpoint then limits a source key to its own source); a read-only one for GET and HEAD only.</summary>
     public const string AnyKey = "any_key";
+}
+
+/// <summary>
+/// A read-only key may read and nothing else: the requirement passes for full keys, and for read-only keys on GET and
+/// HEAD. A refused write answers 404 like every other refusal (<see cref="ApiKeyAuthHandler"/>).
+/// </summary>
+public sealed class KeyAccessRequirement : AuthorizationHandler<KeyAccessRequirement>, IAuthorizationRequirement
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, KeyAccessRequirement requirement)
+    {
+        var method = (context.Resource as HttpContext)?.Request.Method;
+        if (context.User.FindFirstValue(ApiKeyAuthHandler.AccessClaim) == "full" || (method is not null && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
 }

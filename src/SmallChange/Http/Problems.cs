@@ -17,6 +17,8 @@ public static class Problems
         _ when code.EndsWith(".not_found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
         _ when code.EndsWith(".conflict", StringComparison.Ordinal) => StatusCodes.Status409Conflict,
         "auth.unauthenticated" => StatusCodes.Status401Unauthorized,
+        "webhook.signature_missing" or "webhook.signature_invalid" or "webhook.timestamp_invalid" or "webhook.timestamp_out_of_window" => StatusCodes.Status401Unauthorized,
+        "webhook.replayed" => StatusCodes.Status409Conflict,
         "auth.forbidden" => StatusCodes.Status404NotFound, // an unauthorized read answers not found
         "funds.insufficient" => StatusCodes.Status422UnprocessableEntity,
         "kyc.pending_exists" or "kyc.already_decided" or "kyc.tier_already_held" => StatusCodes.Status409Conflict,

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.FileProviders;
-using SmallChange.Adapters.Notifications;
 using SmallChange.Core.Notifications;
 using SmallChange.Core.Ports;
 using SmallChange.Hosting;
@@ -38,9 +37,9 @@ public static class PortalSetup
         var services = builder.Services;
         services.AddSingleton(options);
 
-        // Notifications: the inbox (stored) and the mail channel (one file per message).
+        // Notifications: the inbox (stored) and the mail channel (SMTP when configured, else one file per message).
         services.AddSingleton<INotifier, InboxNotifier>();
-        services.AddSingleton<INotifier>(new FileNotifier(options.MailFolder!));
+        services.AddSingleton<INotifier>(sp => MailChannel.Create(builder.Configuration, options.MailFolder!, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NotificationFanOut>();
         services.AddSingleton<PortalNotices>();
 

@@ -54,10 +54,30 @@ public sealed partial class AuthTests(ApiFixture api) : IClassFixture<ApiFixture
         }
     }
 
+    /// <summary>
+    /// Routes whose credential is not an API key but a signature over the body (inbound webhooks from providers,
+    /// docs/security.md): without one they answer 401 as well, with their own code.
+    /// </summary>
+    private static readonly (string Method, string Path)[] SignedRoutes =
+    [
+        ("POST", "/v1/webhooks/providers/{providerId}"),
+    ];
+
+    [Fact]
+    public async Task SignedRoutes_NoSignature_Return401Problem()
+    {
+        foreach (var (method, path) in SignedRoutes)
+        {
+            Assert.Contains((method, path), V1Routes().Select(r => (r.Method, Normalise(r.Pattern))));
+            using var r = await api.Anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), Fill(path)) { Content = Json.Raw("{}") });
+            await Json.ExpectProblem(r, HttpStatusCode.Unauthorized, "webhook.signature_missing");
+        }
+    }
+
     [Fact]
     public async Task AnyV1Route_NoKey_Returns401Problem()
     {
-        var routes = V1Routes().Where(r => !PublicRoutes.Contains((r.Method, Normalise(r.Pattern)))).ToList();
+        var routes = V1Routes().Where(r => !PublicRoutes.Contains((r.Method, Normalise(r.Pattern))) && !SignedRoutes.Contains((r.Method, Normalise(r.Pattern)))).ToList();
         Assert.NotEmpty(routes);
         foreach (var (method, pattern) in routes)
         {

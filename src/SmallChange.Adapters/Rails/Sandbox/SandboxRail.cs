@@ -17,13 +17,20 @@ public sealed record SandboxOptions
 
     /// <summary>How long after payment a return arrives.</summary>
     public TimeSpan ReturnDelay { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>
+    /// Callback mode: the providers report each outcome by a signed webhook to SmallChange (<see cref="SandboxCallbacks"/>)
+    /// and answer every status poll with "pending", as a provider that only calls back would.
+    /// </summary>
+    public bool Callbacks { get; init; }
 }
 
 /// <summary>
 /// SANDBOX rail: simulated providers for the embedded default. No money moves. It keeps a provider-side record of
 /// every instruction it received, once per idempotency key (the cash-out id) with a delivery count, so tests can prove
 /// that a redelivered instruction is never paid twice. The outcome of a payout is a deterministic function of its
-/// cash-out id and the configured rates; it becomes visible after the settlement delay.
+/// cash-out id and the configured rates; it becomes visible after the settlement delay — to the status poll, or, in
+/// callback mode (<see cref="SandboxOptions.Callbacks"/>), by a signed callback.
 /// </summary>
 public sealed class SandboxRail(IStore store, SandboxOptions options, TimeProvider clock) : IPayoutRail
 {
@@ -42,15 +49,24 @@ public sealed class SandboxRail(IStore store, SandboxOptions options, TimeProvid
         var (fail, ret) = Draw(i.Cashout);
         var outcome = fail < options.FailureBps ? "failed" : ret < options.ReturnBps ? "returned" : "paid";
         var settleAt = now + options.SettleDelay;
-        var payment = await store.WriteAsync(tx => tx.SandboxReceive(new SandboxPayment(
-            i.ProviderId, i.Cashout.ToString(), i.Cashout, i.Net.Units, i.Net.Currency.Code, i.Destination.Fingerprint, 1, outcome,
-            now, settleAt, outcome == "returned" ? settleAt + options.ReturnDelay : null)), ct);
+        var payment = await store.WriteAsync(async tx =>
+        {
+            var p = await tx.SandboxReceive(new SandboxPayment(
+                i.ProviderId, i.Cashout.ToString(), i.Cashout, i.Net.Units, i.Net.Currency.Code, i.Destination.Fingerprint, 1, outcome,
+                now, settleAt, outcome == "returned" ? settleAt + options.ReturnDelay : null));
+            if (options.Callbacks)
+            {
+                await SandboxCallbacks.Schedule(tx, p);
+            }
+
+            return p;
+        }, ct);
         return new RailSubmitResult(RailSubmitStatus.Accepted, $"sbx_{payment.ProviderId}_{payment.Cashout.Value:N}", null);
     }
 
     public async Task<RailStatus> GetStatus(string providerId, CashoutId cashout, CancellationToken ct)
     {
-        var p = await store.ReadAsync(r => r.GetSandboxPayment(providerId, cashout.ToString()), ct);
+        var p = options.Callbacks ? null : await store.ReadAsync(r => r.GetSandboxPayment(providerId, cashout.ToString()), ct);
         var now = clock.GetUtcNow();
         if (p is null || now < p.SettleAt)
         {

@@ -264,17 +264,7 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
         await Exec("INSERT INTO sources (id, name, type, currencies, created_at) VALUES ($1, $2, $3, $4, $5)",
             s.Id.Value, s.Name, SourceTypes.ToWire(s.Type), string.Join(',', s.Currencies.Select(c => c.Code)), Ts(s.CreatedAt));
 
-    // ---- keys and idempotency --------------------------------------------------------------------
-
-    public async ValueTask<ApiKeyRecord?> FindApiKey(string keyId) =>
-        await One(r => new ApiKeyRecord(
-                r.GetString(0), r.GetFieldValue<byte[]>(1), (ApiKeyScope)r.GetInt32(2),
-                r.IsDBNull(3) ? null : new SourceId(r.GetGuid(3)), r.GetString(4), Time(r, 5), TimeOrNull(r, 6)),
-            "SELECT key_id, secret_hash, scope, source_id, label, created_at, revoked_at FROM api_keys WHERE key_id = $1", keyId);
-
-    public async ValueTask InsertApiKey(ApiKeyRecord k) =>
-        await Exec("INSERT INTO api_keys (key_id, secret_hash, scope, source_id, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            k.KeyId, k.SecretHash, (int)k.Scope, GuidOrNull(k.Source?.Value), k.Label, Ts(k.CreatedAt), TsOrNull(k.RevokedAt));
+    // ---- idempotency (API keys: PostgresTx.ApiKeys.cs) -------------------------------------------
 
     public async ValueTask<IdempotencyRecord?> FindIdempotency(string scope, string key) =>
         await One(r => new IdempotencyRecord(r.GetString(0), r.GetString(1), r.GetFieldValue<byte[]>(2), r.GetInt32(3), r.GetString(4), Time(r, 5)),

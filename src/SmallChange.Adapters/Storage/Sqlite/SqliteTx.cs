@@ -381,28 +381,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
         return ValueTask.CompletedTask;
     }
 
-    // ---- keys and idempotency --------------------------------------------------------------------
-
-    public ValueTask<ApiKeyRecord?> FindApiKey(string keyId)
-    {
-        using var r = Cmd("SELECT key_id, secret_hash, scope, source_id, label, created_at, revoked_at FROM api_keys WHERE key_id = $p0", keyId).ExecuteReader();
-        if (!r.Read())
-        {
-            return ValueTask.FromResult<ApiKeyRecord?>(null);
-        }
-
-        return ValueTask.FromResult<ApiKeyRecord?>(new ApiKeyRecord(
-            r.GetString(0), (byte[])r[1], (ApiKeyScope)r.GetInt32(2),
-            r.IsDBNull(3) ? null : new SourceId(ToGuid((byte[])r[3])), r.GetString(4),
-            FromMicros(r.GetInt64(5)), r.IsDBNull(6) ? null : FromMicros(r.GetInt64(6))));
-    }
-
-    public ValueTask InsertApiKey(ApiKeyRecord k)
-    {
-        Cmd("INSERT INTO api_keys (key_id, secret_hash, scope, source_id, label, created_at, revoked_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
-            k.KeyId, k.SecretHash, (int)k.Scope, Blob(k.Source?.Value), k.Label, ToMicros(k.CreatedAt), k.RevokedAt is { } rv ? ToMicros(rv) : null).ExecuteNonQuery();
-        return ValueTask.CompletedTask;
-    }
+    // ---- idempotency (API keys: SqliteTx.ApiKeys.cs) ---------------------------------------------
 
     public ValueTask<IdempotencyRecord?> FindIdempotency(string scope, string key)
     {

@@ -136,7 +136,7 @@ public static class CreditEndpoints
         var linkedFailed = body.Linked && indexes.Count < items.Length;
         if (commands.Count > 0 && !linkedFailed)
         {
-            var r = await credits.Apply(source, commands, body.Linked, http.RequestAborted);
+            var r = await credits.Apply(source, commands, body.Linked, http.RequestAborted, announce: items.Length - commands.Count);
             if (!r.TryGet(out var outcomes, out var error))
             {
                 return Problems.Result(error, http);
