@@ -45,10 +45,12 @@ public abstract class WebhookContractTests(IStoreBackend backend) : IAsyncLifeti
 
         Assert.Equal(a, await Store.ReadAsync(r => r.GetWebhookEndpoint(a.Id)));
         Assert.Equal(b, await Store.ReadAsync(r => r.GetWebhookEndpoint(b.Id)));
+        // Listed in id order: ids made in the same millisecond order by their random part (UUIDv7 bytes, big-endian).
+        var (low, high) = a.Id.Value.ToByteArray(bigEndian: true).AsSpan().SequenceCompareTo(b.Id.Value.ToByteArray(bigEndian: true)) < 0 ? (a, b) : (b, a);
         var first = await Store.ReadAsync(r => r.ListWebhookEndpoints(null, 1));
-        Assert.Equal([a], first.Items);
+        Assert.Equal([low], first.Items);
         var second = await Store.ReadAsync(r => r.ListWebhookEndpoints(first.NextCursor, 1));
-        Assert.Equal([b], second.Items);
+        Assert.Equal([high], second.Items);
         Assert.Null(second.NextCursor);
     }
 

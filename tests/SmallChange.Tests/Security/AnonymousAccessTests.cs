@@ -30,8 +30,8 @@ public sealed partial class AnonymousAccessTests
         ("POST", "/v1/webhooks/providers/{providerId}"),
     ];
 
-    /// <summary>Pages shown without a session: the start page and the account pages.</summary>
-    private static readonly HashSet<string> PublicPages = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password"];
+    /// <summary>Pages shown without a session: the start page, the account pages, and the invitation claim (its token is the credential).</summary>
+    private static readonly HashSet<string> PublicPages = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/claim"];
 
     private static List<(string Method, string Pattern, bool IsPage)> Routes(ApiFixture api) =>
         api.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
@@ -107,7 +107,8 @@ public sealed partial class AnonymousAccessTests
 
     private static string Normalise(string pattern) => Parameter().Replace(pattern, m => "{" + m.Groups["name"].Value + "}");
 
-    private static string Fill(string pattern) => Parameter().Replace(pattern, m => m.Groups["name"].Value switch
+    /// <summary>A route pattern with every parameter given a plausible value (a fresh GUID unless named).</summary>
+    internal static string Fill(string pattern) => Parameter().Replace(pattern, m => m.Groups["name"].Value switch
     {
         "documentName" => "v1",
         "keyId" => "0123456789abcdef",

@@ -41,7 +41,7 @@ public sealed partial class AntiforgeryTests
         using var anonymous = SecurityPortal.Browser(api);
         _ = await anonymous.Http.GetAsync("/sign-in"); // an antiforgery cookie, but no token in the form
 
-        foreach (var route in PageRoutes(api))
+        foreach (var route in PageRoutes(api).Select(AnonymousAccessTests.Fill))
         {
             using var signedIn = await browser.PostRaw(route, new() { ["Input.Email"] = email, ["Input.Password"] = "x" });
             Assert.True(signedIn.StatusCode == HttpStatusCode.BadRequest, $"signed in POST {route} without a token: {(int)signedIn.StatusCode}");
