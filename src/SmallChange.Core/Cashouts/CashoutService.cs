@@ -1,5 +1,7 @@
 using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Compliance.Limits;
+using SmallChange.Core.Compliance.Reports;
 using SmallChange.Core.Compliance.Profiles;
 using SmallChange.Core.Destinations;
 using SmallChange.Core.Holders;
@@ -20,7 +22,8 @@ public sealed record CashoutResult(Cashout Cashout, bool Replayed);
 /// Quotes, destinations and cash-outs. A cash-out request runs its checks in order, each recorded with its reason,
 /// and commits the idempotency key, the hold, the cash-out, its events and the outbox row in one transaction.
 /// </summary>
-public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock)
+public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock,
+    ComplianceChecks compliance, ReportService reports)
 {
     public const string IdempotencyScope = "cashout";
 
@@ -81,7 +84,13 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         }
 
         var destination = Destination.From(DestinationId.New(), holder, v, country, currency, clock.GetUtcNow());
-        await store.WriteAsync(async tx => { await tx.InsertDestination(destination); return 0; }, ct);
+        var alerts = await compliance.ScreenNewDestination(destination, ct);
+        await store.WriteAsync(async tx =>
+        {
+            await tx.InsertDestination(destination);
+            await CaseService.File(tx, holder, alerts, destination.CreatedAt);
+            return 0;
+        }, ct);
         return destination;
     }
 
@@ -154,6 +163,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         var profile = setup.Profiles.For(holder.Country);
         var id = CashoutId.New();
         var holdId = TransferId.New();
+        var screenings = await compliance.ScreenCashout(holder, destination, ct);
 
         return await store.WriteAsync<Result<CashoutResult>>(async tx =>
         {
@@ -168,6 +178,7 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
             await tx.LockHolder(holder.Id);
             var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
             var checks = Checks(holder, option, profile, prior, now);
+            var verdict = await ComplianceVerdict(tx, checks, holder, destination, option, screenings, id, now);
             var state = CashoutState.Approved;
             TransferId? hold = null;
             string? reason = null;
@@ -183,6 +194,12 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
                 {
                     checks.Add(CheckResult.Passed("funds", $"held {option.Gross}"));
                     hold = holdId;
+                    if (checks.FirstOrDefault(c => c.Outcome == CheckResult.Review) is { } review)
+                    {
+                        // Held for review: the funds stay held, nothing goes to the provider until a case decision.
+                        state = CashoutState.Held;
+                        reason = review.Reason;
+                    }
                 }
                 else
                 {
@@ -197,9 +214,15 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
             await tx.InsertCashout(cashout);
             await tx.InsertCashoutEvent(new CashoutEvent(id, 1, CashoutState.Requested, null, now));
             await tx.InsertCashoutEvent(new CashoutEvent(id, 2, state, reason, now));
+            if (verdict is not null)
+            {
+                await ComplianceChecks.Record(tx, verdict);
+            }
+
             if (state == CashoutState.Approved)
             {
                 await tx.InsertOutbox(id, now);
+                await reports.CtrAfterApproval(tx, holder, now, now);
             }
 
             await tx.InsertIdempotency(new IdempotencyRecord(IdempotencyScope, idempotencyKey, requestHash, 201, id.ToString(), now));
@@ -229,6 +252,23 @@ public sealed class CashoutService(IStore store, LedgerEngine engine, AccountDir
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// Sanctions and AML after the checks above, when they all passed (a refused cash-out moves nothing): adds the
+    /// <c>sanctions</c> and <c>aml</c> checks (pass, review → held, fail → rejected) and returns what to record with the cash-out.
+    /// </summary>
+    private async ValueTask<ComplianceVerdict?> ComplianceVerdict(IStoreTx tx, List<CheckResult> checks, Holder holder, Destination destination, QuoteOption option,
+        IReadOnlyList<NameScreening> screenings, CashoutId id, DateTimeOffset now)
+    {
+        if (checks.Any(c => c.Outcome == CheckResult.Fail))
+        {
+            return null;
+        }
+
+        var verdict = await compliance.EvaluateCashout(tx, holder, destination, option.Gross, option.Method, screenings, id, now);
+        checks.AddRange(verdict.Checks);
+        return verdict;
     }
 
     private async Task<Result<CashoutResult>> Replay(IdempotencyRecord existing, byte[] requestHash, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using SmallChange.Adapters.Rails.Sandbox;
 using SmallChange.Api.Cashouts;
+using SmallChange.Api.Compliance;
 using SmallChange.Api.Credits;
 using SmallChange.Api.Destinations;
 using SmallChange.Api.Providers;
@@ -74,6 +75,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();
+        builder.AddCompliance(options);
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
@@ -138,7 +140,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapCompliance();
         app.MapRazorPages();
         return app;
     }
