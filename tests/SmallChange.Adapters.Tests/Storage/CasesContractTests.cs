@@ -167,7 +167,8 @@ public abstract class CasesContractTests(IStoreBackend backend) : IAsyncLifetime
         Assert.Equal([ca], (await Store.ReadAsync(r => r.ListCases(new CaseFilter(Status: CaseStatus.Open), null, 10))).Items.Select(c => c.Id));
         Assert.Equal([cb], (await Store.ReadAsync(r => r.ListCases(new CaseFilter(Status: CaseStatus.Closed), null, 10))).Items.Select(c => c.Id));
         Assert.Equal([ca], (await Store.ReadAsync(r => r.ListCases(new CaseFilter(Assignee: "officer-1"), null, 10))).Items.Select(c => c.Id));
-        Assert.Equal([cb, ca], (await Store.ReadAsync(r => r.ListCases(new CaseFilter(), null, 10))).Items.Select(c => c.Id));
+        Assert.Equal(new[] { ca, cb }.OrderByDescending(x => Convert.ToHexString(x.Value.ToByteArray(bigEndian: true)), StringComparer.Ordinal),
+            (await Store.ReadAsync(r => r.ListCases(new CaseFilter(), null, 10))).Items.Select(c => c.Id));
     }
 
     [Fact]
