@@ -23,6 +23,9 @@ public static class CliRoot
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ScreenCommand.Create());
+        root.Subcommands.Add(CasesCommand.Create());
+        root.Subcommands.Add(ReportsCommand.Create());
+        root.Subcommands.Add(AmlCommand.Create());
         return root;
     }
 }
