@@ -38,6 +38,9 @@ internal sealed partial class PostgresTx
     {
         var credits = new List<AmlCredit>();
         DateTimeOffset? last = null;
+
+        // Compared as stored (whole microseconds), as the SQL comparisons of both stores do.
+        (since, until) = (Ts(since), Ts(until));
         foreach (var wallet in await ListAccounts(AccountKind.HolderWallet, holder.Value))
         {
             // Newest first on the (credit_account_id, seq) index, a page at a time, until past the window and its last credit before.

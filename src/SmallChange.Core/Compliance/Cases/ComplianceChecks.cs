@@ -82,11 +82,15 @@ public sealed class ComplianceChecks(ISanctionsCheck sanctions, PayoutSetup setu
         return new ComplianceVerdict(checks, aml, alerts, holder.Id, id, now);
     }
 
-    /// <summary>The AML rules on a cash-out request, with the input read from the store.</summary>
+    /// <summary>
+    /// The AML rules on a cash-out request, with the input read from the store. The request is placed one microsecond
+    /// (the stores' resolution) after <paramref name="now"/>, so a credit booked at the same instant counts as before it.
+    /// </summary>
     public async ValueTask<AmlResult> EvaluateAml(IStoreReader r, Holder holder, Destination destination, Money.Money gross, PayoutMethod method, DateTimeOffset now)
     {
         var profile = setup.Profiles.For(holder.Country);
         var rules = RulesFor(profile);
+        now = now.AddTicks(TimeSpan.TicksPerMicrosecond);
         var since = now - rules.Lookback;
         var history = await r.AmlHistory(holder.Id, since, now);
         var others = await r.OtherHoldersOnDestination(destination.Fingerprint, holder.Id);

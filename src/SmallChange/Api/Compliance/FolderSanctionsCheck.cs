@@ -63,6 +63,10 @@ public sealed class FolderSanctionsCheck : ISanctionsCheck
         return new SanctionsScreen(loaded.Screener.Screen(query), loaded.Lists);
     }
 
+    /// <summary>How many list entries the screener holds (0 when none is loaded); waits for the lists.</summary>
+    public async Task<int> EntryCount(CancellationToken ct = default) =>
+        _loaded is not null && await _loaded.Value.WaitAsync(ct) is { } loaded ? loaded.Screener.EntryCount : 0;
+
     private static Loaded? Load(string folder, double threshold, ILogger log)
     {
         var lists = SanctionsListFolder.Load(folder);
