@@ -49,7 +49,12 @@ public static class BenchDecide
         int ListEntries,
         long ListLoadMs,
         long SeedMs,
-        string Backend);
+        string Backend,
+        double ReadP50Ms,
+        double ScreenP50Ms,
+        double ChecksP50Ms,
+        double ScreenP99Ms,
+        double ChecksP99Ms);
 
     public static Command Create()
     {
@@ -90,6 +95,8 @@ public static class BenchDecide
                     Console.WriteLine($"  {result.Decisions:N0} decisions, {result.Concurrency} in flight; {result.Held:N0} would be held, {result.Rejected:N0} rejected");
                     Console.WriteLine($"  store: {result.Backend}, {result.Holders:N0} holders, {result.Days} days, {result.Credits:N0} credits, {result.Cashouts:N0} cash-outs (seeded in {result.SeedMs:N0} ms)");
                     Console.WriteLine($"  lists: {result.Lists} ({result.ListEntries:N0} entries, loaded and indexed in {result.ListLoadMs:N0} ms)");
+                    Console.WriteLine($"  p50 by step: read {result.ReadP50Ms:0.000} ms, screen two names {result.ScreenP50Ms:0.000} ms, limits + AML {result.ChecksP50Ms:0.000} ms " +
+                                      $"(p99 screen {result.ScreenP99Ms:0.000}, limits + AML {result.ChecksP99Ms:0.000})");
                 }
 
                 return 0;
@@ -138,10 +145,16 @@ public static class BenchDecide
         var rng = new Random(7);
         for (var i = 0; i < 300; i++)
         {
-            await Decide(store, compliance, setup, subjects[rng.Next(subjects.Count)], now, ct);
+            await Decide(store, compliance, setup, subjects[rng.Next(subjects.Count)], now, null, ct);
         }
 
         var latencies = new double[decisionCount];
+        var steps = new double[3][];
+        for (var k = 0; k < steps.Length; k++)
+        {
+            steps[k] = new double[decisionCount];
+        }
+
         long held = 0, rejected = 0, next = -1;
         sw.Restart();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
@@ -151,7 +164,7 @@ public static class BenchDecide
             while ((i = Interlocked.Increment(ref next)) < decisionCount)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                var outcome = await Decide(store, compliance, setup, subjects[r.Next(subjects.Count)], now, ct);
+                var outcome = await Decide(store, compliance, setup, subjects[r.Next(subjects.Count)], now, (steps, i), ct);
                 latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 if (outcome == CheckResult.Review)
                 {
@@ -165,6 +178,12 @@ public static class BenchDecide
         }, ct)));
         var elapsed = sw.Elapsed;
         Array.Sort(latencies);
+        foreach (var step in steps)
+        {
+            Array.Sort(step);
+        }
+
+        double P(double[] sorted, double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * q))], 3);
         return new DecideResult(
             (long)(decisionCount / elapsed.TotalSeconds),
             Math.Round(latencies[(int)(decisionCount * 0.50)], 3),
@@ -182,7 +201,12 @@ public static class BenchDecide
             entries,
             listLoadMs,
             seedMs,
-            store.Backend);
+            store.Backend,
+            P(steps[0], 0.5),
+            P(steps[1], 0.5),
+            P(steps[2], 0.5),
+            P(steps[1], 0.99),
+            P(steps[2], 0.99));
     }
 
     /// <summary>
@@ -190,10 +214,14 @@ public static class BenchDecide
     /// then in one transaction the limits (the month's counted cash-outs) and the AML rules (history from the store).
     /// Returns the strictest check outcome.
     /// </summary>
-    private static async Task<string> Decide(IStore store, ComplianceChecks compliance, PayoutSetup setup, Subject s, DateTimeOffset now, CancellationToken ct)
+    private static async Task<string> Decide(IStore store, ComplianceChecks compliance, PayoutSetup setup, Subject s, DateTimeOffset now,
+        (double[][] Steps, long Index)? timing, CancellationToken ct)
     {
+        var t0 = Stopwatch.GetTimestamp();
         var (holder, destination) = await store.ReadAsync(async r => (await r.GetHolder(s.Holder.Id), await r.GetDestination(s.Destination.Id)), ct);
+        var t1 = Stopwatch.GetTimestamp();
         var screenings = await compliance.ScreenCashout(holder!, destination!, ct);
+        var t2 = Stopwatch.GetTimestamp();
         var profile = setup.Profiles.For(holder!.Country);
         var checks = await store.ReadAsync(async r =>
         {
@@ -203,6 +231,13 @@ public static class BenchDecide
             list.AddRange(verdict.Checks);
             return list;
         }, ct);
+        if (timing is { } t)
+        {
+            t.Steps[0][t.Index] = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+            t.Steps[1][t.Index] = Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds;
+            t.Steps[2][t.Index] = Stopwatch.GetElapsedTime(t2).TotalMilliseconds;
+        }
+
         return checks.Any(c => c.Outcome == CheckResult.Fail) ? CheckResult.Fail
             : checks.Any(c => c.Outcome == CheckResult.Review) ? CheckResult.Review
             : CheckResult.Pass;
@@ -284,7 +319,7 @@ public static class BenchDecide
                     foreach (var (holder, currency, _) in holders)
                     {
                         // About three micro-credits a day across the sources; a creator payout now and then.
-                        if (rng.Next(9) != 0 && !(source.Type == SourceType.CreatorEarnings && rng.Next(300) == 0))
+                        if (rng.Next(3) != 0 && !(source.Type == SourceType.CreatorEarnings && rng.Next(300) == 0))
                         {
                             continue;
                         }

@@ -34,13 +34,15 @@ internal sealed partial class SqliteTx
         var from = ToMicros(since);
 
         // Walk each wallet's chain backwards (see 0001_ledger.sql) through the window, and on until the first credit
-        // before it, which is the last credit before the window.
+        // before it, which is the last credit before the window. CROSS JOIN keeps SQLite's planner on the chain: left to
+        // itself (3.50) it scanned every credit of the ledger through transfers_credit_ref and probed the chain (20 ms
+        // instead of 0.06 ms with 27,000 credits).
         using (var r = Cmd(
                    "WITH RECURSIVE chain(s, acct) AS (" +
                    "SELECT last_seq, id FROM accounts WHERE kind = $p0 AND owner_id = $p1 AND last_seq IS NOT NULL " +
                    "UNION ALL SELECT CASE WHEN t.debit_account_id = chain.acct THEN t.debit_prev ELSE t.credit_prev END, chain.acct " +
                    "FROM chain JOIN transfers t ON t.seq = chain.s WHERE t.created_at >= $p2 OR t.source_ref IS NULL OR t.credit_account_id <> chain.acct) " +
-                   $"SELECT {AmlCreditColumns} FROM chain JOIN transfers t ON t.seq = chain.s JOIN sources s ON s.num = t.source_num " +
+                   $"SELECT {AmlCreditColumns} FROM chain CROSS JOIN transfers t ON t.seq = chain.s JOIN sources s ON s.num = t.source_num " +
                    "LEFT JOIN source_funding f ON f.source_id = s.id WHERE t.credit_account_id = chain.acct AND t.source_ref IS NOT NULL AND t.created_at < $p3",
                    (int)AccountKind.HolderWallet, ToBytes(holder.Value), from, ToMicros(until)).ExecuteReader())
         {
