@@ -80,6 +80,11 @@ public static class AmlBacktest
                 sameInstant[(holderId, at)] = tick + 1;
                 at = at.AddTicks(tick);
             }
+            else
+            {
+                // As live: a cash-out is decided just after everything booked at its instant.
+                at = at.AddTicks(TimeSpan.TicksPerMicrosecond);
+            }
 
             if (at >= from)
             {
