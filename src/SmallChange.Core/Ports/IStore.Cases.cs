@@ -46,8 +46,11 @@ public partial interface IStoreTx
     /// </summary>
     ValueTask InsertCase(Case c);
 
-    /// <summary>Files an alert into its case and counts it there.</summary>
-    ValueTask InsertAlert(Alert alert);
+    /// <summary>
+    /// Files an alert into its case and counts it there. False, writing nothing, when the case is not (or no longer) an
+    /// open case of the alert's holder: a decision closed it meanwhile.
+    /// </summary>
+    ValueTask<bool> InsertAlert(Alert alert);
 
     /// <summary>Sets the assignee of an open case; false (nothing written) when the case is not open.</summary>
     ValueTask<bool> AssignCase(CaseId id, string? assignee, DateTimeOffset at);

@@ -124,6 +124,30 @@ public abstract class CasesContractTests(IStoreBackend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertAlert_CaseDecidedMeanwhile_RefusedAndNothingWritten()
+    {
+        var h = await NewHolder();
+        var first = (await File(h.Id, Draft()))[0];
+        await Store.WriteAsync(tx => tx.CloseCase(first.Case, CaseDecision.Release, "ordinary", "officer-1", Clock.GetUtcNow()));
+
+        var late = first with { Id = AlertId.New() };
+        Assert.False(await Store.WriteAsync(tx => tx.InsertAlert(late)));
+
+        Assert.Null(await Store.ReadAsync(r => r.GetAlert(late.Id)));
+        Assert.Equal(1, (await Store.ReadAsync(r => r.GetCase(first.Case)))!.AlertCount);
+    }
+
+    [Fact]
+    public async Task InsertAlert_OtherHoldersCase_Refused()
+    {
+        var a = await NewHolder();
+        var b = await NewHolder();
+        var alert = (await File(a.Id, Draft()))[0];
+
+        Assert.False(await Store.WriteAsync(tx => tx.InsertAlert(alert with { Id = AlertId.New(), Holder = b.Id })));
+    }
+
+    [Fact]
     public async Task ListAlerts_Filters_MatchOnlyAndPageNewestFirst()
     {
         var a = await NewHolder();

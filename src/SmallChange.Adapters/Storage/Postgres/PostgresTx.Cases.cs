@@ -90,14 +90,20 @@ internal sealed partial class PostgresTx
         return PageOf(list, limit, a => Cursor.FromBytes(ToBytes(a.Id.Value)));
     }
 
-    public async ValueTask InsertAlert(Alert a)
+    public async ValueTask<bool> InsertAlert(Alert a)
     {
-        // The conditional update locks the case row: a decision and a new alert on one case are serialised.
-        Require(await Exec("UPDATE cases SET alert_count = alert_count + 1, updated_at = $2 WHERE id = $1 AND holder_id = $3 AND status = 'open'",
-            a.Case.Value, Ts(a.CreatedAt), a.Holder.Value) == 1, "an alert is filed into an open case of its holder");
+        // The conditional update locks the case row: a decision and a new alert on one case are serialised, and an alert
+        // that loses to a decision is told so (the case is closed) instead of joining a decided case.
+        if (await Exec("UPDATE cases SET alert_count = alert_count + 1, updated_at = $2 WHERE id = $1 AND holder_id = $3 AND status = 'open'",
+                a.Case.Value, Ts(a.CreatedAt), a.Holder.Value) != 1)
+        {
+            return false;
+        }
+
         await Exec($"INSERT INTO alerts ({AlertColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             a.Id.Value, a.Holder.Value, a.Case.Value, a.RuleId, a.RuleVersion, a.Outcome.ToWire(), a.Explanation,
             ComplianceJson.Figures(a.Figures), a.Subject.Kind.ToWire(), a.Subject.Id, Ts(a.CreatedAt));
+        return true;
     }
 
     // ---- the decision archive ------------------------------------------------------------------

@@ -124,14 +124,18 @@ internal sealed partial class SqliteTx
         return ValueTask.FromResult(PageOf(list, limit, a => Cursor.FromBytes(ToBytes(a.Id.Value))));
     }
 
-    public ValueTask InsertAlert(Alert a)
+    public ValueTask<bool> InsertAlert(Alert a)
     {
-        Require(Cmd("UPDATE cases SET alert_count = alert_count + 1, updated_at = $p1 WHERE id = $p0 AND holder_id = $p2 AND status = 'open'",
-            ToBytes(a.Case.Value), ToMicros(a.CreatedAt), ToBytes(a.Holder.Value)).ExecuteNonQuery() == 1, "an alert is filed into an open case of its holder");
+        if (Cmd("UPDATE cases SET alert_count = alert_count + 1, updated_at = $p1 WHERE id = $p0 AND holder_id = $p2 AND status = 'open'",
+                ToBytes(a.Case.Value), ToMicros(a.CreatedAt), ToBytes(a.Holder.Value)).ExecuteNonQuery() != 1)
+        {
+            return ValueTask.FromResult(false);
+        }
+
         Cmd($"INSERT INTO alerts ({AlertColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10)",
             ToBytes(a.Id.Value), ToBytes(a.Holder.Value), ToBytes(a.Case.Value), a.RuleId, a.RuleVersion, a.Outcome.ToWire(), a.Explanation,
             ComplianceJson.Figures(a.Figures), a.Subject.Kind.ToWire(), ToBytes(a.Subject.Id), ToMicros(a.CreatedAt)).ExecuteNonQuery();
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
     // ---- the decision archive ------------------------------------------------------------------

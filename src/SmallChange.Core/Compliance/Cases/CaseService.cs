@@ -31,24 +31,35 @@ public sealed class CaseService(IStore store, LedgerEngine engine, ReportService
             return [];
         }
 
-        var open = await tx.FindOpenCase(holder);
-        if (open is null)
-        {
-            open = new Case(CaseId.New(), holder, CaseStatus.Open, null, 0, null, null, null, null, now, now);
-            await tx.InsertCase(open);
-            await tx.AppendCaseEvent(open.Id, CaseAction.Opened, Actors.System, null, now);
-        }
-
+        var open = await tx.FindOpenCase(holder) ?? await Open(tx, holder, now);
         var filed = new List<Alert>(drafts.Count);
         foreach (var d in drafts)
         {
             var alert = new Alert(AlertId.New(), holder, open.Id, d.RuleId, d.RuleVersion, d.Outcome, d.Explanation, d.Figures, d.Subject, now);
-            await tx.InsertAlert(alert);
+            if (!await tx.InsertAlert(alert))
+            {
+                // An officer decided the case since it was read: the alert opens the holder's next case.
+                open = await Open(tx, holder, now);
+                alert = alert with { Case = open.Id };
+                if (!await tx.InsertAlert(alert))
+                {
+                    throw new InvalidOperationException($"Case {open.Id} was opened in this transaction but refuses alerts.");
+                }
+            }
+
             await tx.AppendCaseEvent(open.Id, CaseAction.AlertAdded, Actors.System, $"{alert.Id} {d.RuleId}@{d.RuleVersion} {Aml.AmlOutcomes.ToWire(d.Outcome)} on {d.Subject}", now);
             filed.Add(alert);
         }
 
         return filed;
+    }
+
+    private static async ValueTask<Case> Open(IStoreTx tx, HolderId holder, DateTimeOffset now)
+    {
+        var c = new Case(CaseId.New(), holder, CaseStatus.Open, null, 0, null, null, null, null, now, now);
+        await tx.InsertCase(c);
+        await tx.AppendCaseEvent(c.Id, CaseAction.Opened, Actors.System, null, now);
+        return c;
     }
 
     /// <summary>Assigns an open case to an officer (null or blank: unassigns).</summary>
