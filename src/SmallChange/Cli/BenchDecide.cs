@@ -54,7 +54,9 @@ public static class BenchDecide
         double ScreenP50Ms,
         double ChecksP50Ms,
         double ScreenP99Ms,
-        double ChecksP99Ms);
+        double ChecksP99Ms,
+        double CpuMsPerDecision,
+        double OtherProcessesCpuPercent);
 
     public static Command Create()
     {
@@ -95,6 +97,7 @@ public static class BenchDecide
                     Console.WriteLine($"  {result.Decisions:N0} decisions, {result.Concurrency} in flight; {result.Held:N0} would be held, {result.Rejected:N0} rejected");
                     Console.WriteLine($"  store: {result.Backend}, {result.Holders:N0} holders, {result.Days} days, {result.Credits:N0} credits, {result.Cashouts:N0} cash-outs (seeded in {result.SeedMs:N0} ms)");
                     Console.WriteLine($"  lists: {result.Lists} ({result.ListEntries:N0} entries, loaded and indexed in {result.ListLoadMs:N0} ms)");
+                    Console.WriteLine($"  CPU: {result.CpuMsPerDecision:0.000} ms per decision in this process; other processes kept {result.OtherProcessesCpuPercent:0.#} % of the machine busy");
                     Console.WriteLine($"  p50 by step: read {result.ReadP50Ms:0.000} ms, screen two names {result.ScreenP50Ms:0.000} ms, limits + AML {result.ChecksP50Ms:0.000} ms " +
                                       $"(p99 screen {result.ScreenP99Ms:0.000}, limits + AML {result.ChecksP99Ms:0.000})");
                 }
@@ -156,6 +159,8 @@ public static class BenchDecide
         }
 
         long held = 0, rejected = 0, next = -1;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var machine0 = MachineCpu();
         sw.Restart();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -177,6 +182,8 @@ public static class BenchDecide
             }
         }, ct)));
         var elapsed = sw.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        var machine = MachineCpu() - machine0;
         Array.Sort(latencies);
         foreach (var step in steps)
         {
@@ -206,7 +213,9 @@ public static class BenchDecide
             P(steps[1], 0.5),
             P(steps[2], 0.5),
             P(steps[1], 0.99),
-            P(steps[2], 0.99));
+            P(steps[2], 0.99),
+            Math.Round(cpu.TotalMilliseconds / decisionCount, 4),
+            Math.Round(Math.Max(0, (machine - cpu).TotalMilliseconds) / (elapsed.TotalMilliseconds * Environment.ProcessorCount) * 100, 1));
     }
 
     /// <summary>
@@ -241,6 +250,21 @@ public static class BenchDecide
         return checks.Any(c => c.Outcome == CheckResult.Fail) ? CheckResult.Fail
             : checks.Any(c => c.Outcome == CheckResult.Review) ? CheckResult.Review
             : CheckResult.Pass;
+    }
+
+    /// <summary>CPU time the whole machine spent busy (user, system, steal …; not idle or iowait), from /proc/stat; zero elsewhere.</summary>
+    private static TimeSpan MachineCpu()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            var busy = fields.Sum() - fields[3] - (fields.Length > 4 ? fields[4] : 0);
+            return TimeSpan.FromMilliseconds(busy * 10.0); // USER_HZ = 100
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 
     /// <summary>Names of people on no list (the screening fixtures' negatives), for realistic screening work.</summary>
