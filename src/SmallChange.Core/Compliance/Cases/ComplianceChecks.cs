@@ -42,13 +42,18 @@ public sealed class ComplianceChecks(ISanctionsCheck sanctions, PayoutSetup setu
     /// <summary>The rule set of a jurisdiction profile.</summary>
     public AmlRuleSet RulesFor(JurisdictionProfile profile) => _rules[profile.Id];
 
-    /// <summary>Screens the holder's name and the destination's account-holder name (when it has one).</summary>
+    /// <summary>
+    /// Screens the holder's name and the destination's account-holder name (when it has one). The holder's own account
+    /// usually bears the holder's name: the same text is screened once and the result stands for both fields.
+    /// </summary>
     public async ValueTask<IReadOnlyList<NameScreening>> ScreenCashout(Holder holder, Destination destination, CancellationToken ct = default)
     {
-        var list = new List<NameScreening> { new(HolderNameField, await sanctions.Screen(new ScreeningQuery(holder.Name.Value), ct)) };
+        var holderScreen = await sanctions.Screen(new ScreeningQuery(holder.Name.Value), ct);
+        var list = new List<NameScreening> { new(HolderNameField, holderScreen) };
         if (destination.AccountHolderName is { } name)
         {
-            list.Add(new NameScreening(DestinationNameField, await sanctions.Screen(new ScreeningQuery(name), ct)));
+            var same = string.Equals(name.Trim(), holder.Name.Value.Trim(), StringComparison.Ordinal);
+            list.Add(new NameScreening(DestinationNameField, same ? holderScreen : await sanctions.Screen(new ScreeningQuery(name), ct)));
         }
 
         return list;
