@@ -374,6 +374,27 @@ public abstract class ComplianceTests(string backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAlertsAndCases_Filters_OnlyMatching()
+    {
+        var (a, _, caseA) = await HeldRapidInOut();
+        var (b, _, caseB) = await HeldRapidInOut();
+
+        Assert.All((await Get($"/v1/compliance/alerts?holder_id={a}")).GetProperty("items").EnumerateArray(), x => Assert.Equal(a, x.GetProperty("holder_id").GetGuid()));
+        Assert.Single((await Get($"/v1/compliance/alerts?holder_id={a}")).GetProperty("items").EnumerateArray());
+        Assert.Equal(caseB, Assert.Single((await Get($"/v1/compliance/alerts?case_id={caseB}")).GetProperty("items").EnumerateArray().ToList()).GetProperty("case_id").GetGuid());
+        Assert.Equal(2, (await Get("/v1/compliance/alerts?rule_id=aml.rapid_in_out&outcome=hold")).GetProperty("items").GetArrayLength());
+        Assert.Empty((await Get("/v1/compliance/alerts?rule_id=aml.velocity")).GetProperty("items").EnumerateArray());
+        Assert.Equal(caseA, Assert.Single((await Get($"/v1/compliance/cases?holder_id={a}")).GetProperty("items").EnumerateArray().ToList()).GetProperty("id").GetGuid());
+        var page = await Get("/v1/compliance/cases?status=open&limit=1");
+        Assert.Single(page.GetProperty("items").EnumerateArray());
+        var next = await Get($"/v1/compliance/cases?status=open&limit=1&cursor={page.GetProperty("next_cursor").GetString()}");
+        Assert.NotEqual(page.GetProperty("items")[0].GetProperty("id").GetGuid(), next.GetProperty("items")[0].GetProperty("id").GetGuid());
+        Assert.Empty((await Get($"/v1/compliance/reports?holder_id={b}")).GetProperty("items").EnumerateArray());
+        using var bad = await _api.Operator.GetAsync("/v1/compliance/alerts?outcome=maybe");
+        await Json.ExpectProblem(bad, HttpStatusCode.BadRequest, "alert.outcome_invalid");
+    }
+
+    [Fact]
     public async Task ComplianceRoutes_SourceKey_NotFound()
     {
         var source = await _api.CreateSource("USD");

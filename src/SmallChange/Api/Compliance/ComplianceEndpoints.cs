@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SmallChange.Api.Sources;
 using SmallChange.Core.Common;
 using SmallChange.Core.Compliance.Aml;
@@ -130,7 +131,8 @@ public static class ComplianceEndpoints
 
     /// <summary>Alerts newest first; filters: holder_id, case_id, rule_id, outcome (hold, reject), since and until (ISO 8601).</summary>
     private static async Task<Results<Ok<ListResponse<AlertResponse>>, ProblemHttpResult>> ListAlerts(
-        Guid? holderId, Guid? caseId, string? ruleId, string? outcome, DateTimeOffset? since, DateTimeOffset? until, string? cursor, int? limit, IStore store, HttpContext http)
+        [FromQuery(Name = "holder_id")] Guid? holderId, [FromQuery(Name = "case_id")] Guid? caseId, [FromQuery(Name = "rule_id")] string? ruleId, string? outcome,
+        DateTimeOffset? since, DateTimeOffset? until, string? cursor, int? limit, IStore store, HttpContext http)
     {
         AmlOutcome? o = null;
         if (outcome is not null && (o = AmlOutcomes.FromWire(outcome)) is null)
@@ -151,7 +153,7 @@ public static class ComplianceEndpoints
 
     /// <summary>Cases newest first; filters: holder_id, status (open, closed), assignee.</summary>
     private static async Task<Results<Ok<ListResponse<CaseResponse>>, ProblemHttpResult>> ListCases(
-        Guid? holderId, string? status, string? assignee, string? cursor, int? limit, IStore store, HttpContext http)
+        [FromQuery(Name = "holder_id")] Guid? holderId, string? status, string? assignee, string? cursor, int? limit, IStore store, HttpContext http)
     {
         CaseStatus? s = null;
         if (status is not null && (s = CaseWire.StatusFromWire(status)) is null)
@@ -218,7 +220,7 @@ public static class ComplianceEndpoints
 
     /// <summary>Reports newest first; filters: kind (ctr, sar), holder_id, status (ready, filed).</summary>
     private static async Task<Results<Ok<ListResponse<ReportResponse>>, ProblemHttpResult>> ListReports(
-        string? kind, Guid? holderId, string? status, string? cursor, int? limit, IStore store, HttpContext http)
+        string? kind, [FromQuery(Name = "holder_id")] Guid? holderId, string? status, string? cursor, int? limit, IStore store, HttpContext http)
     {
         ReportKind? k = null;
         if (kind is not null && (k = ReportWire.KindFromWire(kind)) is null)
