@@ -63,4 +63,13 @@ internal static class StoreColumns
 
     public const string ActivityColumns =
         "id, holder_id, kind, at, ip, device, detail";
+
+    public const string CaseColumns =
+        "id, holder_id, status, assignee, alert_count, decision, decision_reason, decided_by, decided_at, created_at, updated_at";
+
+    public const string AlertColumns =
+        "id, holder_id, case_id, rule_id, rule_version, outcome, explanation, figures_json, subject_kind, subject_id, created_at";
+
+    public const string ReportColumns =
+        "id, kind, reference, holder_id, profile_id, case_id, period_from, period_to, currency, amount, tx_count, status, revision, formats, created_at, updated_at";
 }

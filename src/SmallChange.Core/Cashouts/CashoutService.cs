@@ -1,5 +1,7 @@
 using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Compliance.Limits;
+using SmallChange.Core.Compliance.Reports;
 using SmallChange.Core.Compliance.Profiles;
 using SmallChange.Core.Destinations;
 using SmallChange.Core.Holders;
@@ -26,7 +28,8 @@ public sealed record CashoutResult(Cashout Cashout, bool Replayed);
 /// outcomes (a provider suspended by its failure or return rate is neither quoted nor paid through); without one, only
 /// the provider configuration is judged.
 /// </remarks>
-public sealed partial class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock, ProviderTrustService? trust = null)
+public sealed partial class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock,
+    ComplianceChecks compliance, ReportService reports, ProviderTrustService? trust = null)
 {
     public const string IdempotencyScope = "cashout";
 
@@ -89,7 +92,14 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
 
         var destination = Destination.From(DestinationId.New(), holder, v, country, currency, clock.GetUtcNow());
         var cooling = CoolingOffFor(destination, owner);
-        await store.WriteAsync(async tx => { await tx.InsertDestination(destination); await tx.InsertDestinationState(cooling); return 0; }, ct);
+        var alerts = await compliance.ScreenNewDestination(destination, ct);
+        await store.WriteAsync(async tx =>
+        {
+            await tx.InsertDestination(destination);
+            await tx.InsertDestinationState(cooling);
+            await CaseService.File(tx, holder, alerts, destination.CreatedAt);
+            return 0;
+        }, ct);
         return destination;
     }
 
@@ -168,6 +178,7 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
         var standing = trust is null ? null : await trust.Current(ct);
         var id = CashoutId.New();
         var holdId = TransferId.New();
+        var screenings = await compliance.ScreenCashout(holder, destination, ct);
 
         return await store.WriteAsync<Result<CashoutResult>>(async tx =>
         {
@@ -182,6 +193,7 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
             await tx.LockHolder(holder.Id);
             var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
             var checks = Checks(holder, option, profile, prior, standing, now);
+            var verdict = await ComplianceVerdict(tx, checks, holder, destination, option, screenings, id, now);
             var state = CashoutState.Approved;
             TransferId? hold = null;
             string? reason = null;
@@ -197,6 +209,12 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
                 {
                     checks.Add(CheckResult.Passed("funds", $"held {option.Gross}"));
                     hold = holdId;
+                    if (checks.FirstOrDefault(c => c.Outcome == CheckResult.Review) is { } review)
+                    {
+                        // Held for review: the funds stay held, nothing goes to the provider until a case decision.
+                        state = CashoutState.Held;
+                        reason = review.Reason;
+                    }
                 }
                 else
                 {
@@ -211,9 +229,15 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
             await tx.InsertCashout(cashout);
             await tx.InsertCashoutEvent(new CashoutEvent(id, 1, CashoutState.Requested, null, now));
             await tx.InsertCashoutEvent(new CashoutEvent(id, 2, state, reason, now));
+            if (verdict is not null)
+            {
+                await ComplianceChecks.Record(tx, verdict);
+            }
+
             if (state == CashoutState.Approved)
             {
                 await tx.InsertOutbox(id, now);
+                await reports.CtrAfterApproval(tx, holder, now, now);
             }
 
             await tx.InsertIdempotency(new IdempotencyRecord(IdempotencyScope, idempotencyKey, requestHash, 201, id.ToString(), now));
@@ -243,6 +267,23 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// Sanctions and AML after the checks above, when they all passed (a refused cash-out moves nothing): adds the
+    /// <c>sanctions</c> and <c>aml</c> checks (pass, review → held, fail → rejected) and returns what to record with the cash-out.
+    /// </summary>
+    private async ValueTask<ComplianceVerdict?> ComplianceVerdict(IStoreTx tx, List<CheckResult> checks, Holder holder, Destination destination, QuoteOption option,
+        IReadOnlyList<NameScreening> screenings, CashoutId id, DateTimeOffset now)
+    {
+        if (checks.Any(c => c.Outcome == CheckResult.Fail))
+        {
+            return null;
+        }
+
+        var verdict = await compliance.EvaluateCashout(tx, holder, destination, option.Gross, option.Method, screenings, id, now);
+        checks.AddRange(verdict.Checks);
+        return verdict;
     }
 
     private async Task<Result<CashoutResult>> Replay(IdempotencyRecord existing, byte[] requestHash, CancellationToken ct) =>

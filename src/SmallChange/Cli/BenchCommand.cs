@@ -10,6 +10,7 @@ public static class BenchCommand
         bench.Subcommands.Add(BenchIngest.Create());
         bench.Subcommands.Add(BenchScreen.Create());
         bench.Subcommands.Add(BenchVerify.Create());
+        bench.Subcommands.Add(BenchDecide.Create());
         return bench;
     }
 }

@@ -26,6 +26,9 @@ public static class CliRoot
         root.Subcommands.Add(ProvidersCommand.Create());
         root.Subcommands.Add(KycCommand.Create());
         root.Subcommands.Add(SanctionsCommand.Create());
+        root.Subcommands.Add(CasesCommand.Create());
+        root.Subcommands.Add(ReportsCommand.Create());
+        root.Subcommands.Add(AmlCommand.Create());
         return root;
     }
 }

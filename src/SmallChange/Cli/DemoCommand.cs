@@ -45,8 +45,9 @@ public static class DemoCommand
                 return 2;
             }
 
-            var setup = PayoutConfig.Load(parse.GetValue(config) is { } dir ? Path.GetFullPath(dir) : Path.Combine(AppContext.BaseDirectory, "config"));
-            var summary = await Simulation.Run(parse.GetValue(CliRoot.Db)!, setup, n, d, parse.GetValue(seed), ct);
+            var configDir = parse.GetValue(config) is { } dir ? Path.GetFullPath(dir) : Path.Combine(AppContext.BaseDirectory, "config");
+            var setup = PayoutConfig.Load(configDir);
+            var summary = await Simulation.Run(parse.GetValue(CliRoot.Db)!, setup, configDir, n, d, parse.GetValue(seed), ct);
             Render(summary);
             return summary.VerifiedOk ? 0 : 1;
         });
@@ -112,7 +113,7 @@ internal static class Simulation
     private static readonly (string Country, Currency Currency)[] Countries =
         [("KR", Currencies.KRW), ("US", Currencies.USD), ("DE", Currencies.EUR), ("GB", Currencies.GBP), ("PH", Currencies.PHP), ("JP", Currencies.JPY)];
 
-    public static async Task<Summary> Run(string db, PayoutSetup setup, int holderCount, int days, int seed, CancellationToken ct)
+    public static async Task<Summary> Run(string db, PayoutSetup setup, string configDir, int holderCount, int days, int seed, CancellationToken ct)
     {
         var rng = new Random(seed);
         var end = DateTimeOffset.UtcNow;
@@ -122,7 +123,8 @@ internal static class Simulation
         var engine = new LedgerEngine(clock);
         var accounts = new AccountDirectory(store);
         var credits = new CreditService(store, accounts, clock);
-        var cashouts = new CashoutService(store, engine, accounts, setup with { QuoteLock = TimeSpan.FromHours(1) }, clock);
+        var (compliance, reports) = Api.Compliance.ComplianceSetup.ForTool(setup, configDir);
+        var cashouts = new CashoutService(store, engine, accounts, setup with { QuoteLock = TimeSpan.FromHours(1) }, clock, compliance, reports);
         var rail = new SandboxRail(store, new SandboxOptions { SettleDelay = TimeSpan.FromHours(2), FailureBps = 300, ReturnBps = 100, ReturnDelay = TimeSpan.FromDays(1) }, clock);
         var processor = new CashoutProcessor(store, engine, accounts, setup, new PayoutRails([rail]), clock);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using SmallChange.Adapters.Rails.Sandbox;
 using SmallChange.Api.Cashouts;
+using SmallChange.Api.Compliance;
 using SmallChange.Api.Credits;
 using SmallChange.Api.Destinations;
 using SmallChange.Api.Providers;
@@ -88,6 +89,7 @@ public static class SmallChangeHost
         builder.Services.AddSanctionsLists(builder.Configuration, options.ContentRoot);
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();
+        builder.AddCompliance(options);
         builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
@@ -151,7 +153,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks().MapCompliance();
         app.MapRazorPages();
         return app;
     }

@@ -14,7 +14,7 @@ namespace SmallChange.Portal;
 /// so parallel sign-in attempts on several nodes are all counted and a code works once. The authenticator secret is
 /// stored protected by Data Protection; recovery codes as SHA-256 hashes.
 /// </summary>
-public sealed class PortalUserStore(IStore store, IDataProtectionProvider dataProtection, IdentityErrorDescriber errors) :
+public sealed class PortalUserStore(IStore store, IDataProtectionProvider dataProtection, IdentityErrorDescriber errors, Core.Compliance.Cases.ComplianceChecks compliance) :
     IUserPasswordStore<PortalAccount>,
     IUserEmailStore<PortalAccount>,
     IUserLockoutStore<PortalAccount>,
@@ -34,6 +34,8 @@ public sealed class PortalUserStore(IStore store, IDataProtectionProvider dataPr
 
     public async Task<IdentityResult> CreateAsync(PortalAccount user, CancellationToken ct)
     {
+        // A new holder's name is screened at sign-up; a match is filed as an alert with the holder (docs/compliance.md §3).
+        var alerts = user.NewHolder is { } signingUp ? await compliance.ScreenNewHolder(signingUp, ct) : [];
         var created = await store.WriteAsync(async tx =>
         {
             // Checked inside the transaction: on PostgreSQL a concurrent sign-up with the same address makes the
@@ -46,6 +48,7 @@ public sealed class PortalUserStore(IStore store, IDataProtectionProvider dataPr
             if (user.NewHolder is { } holder)
             {
                 await tx.InsertHolder(holder);
+                await Core.Compliance.Cases.CaseService.File(tx, holder.Id, alerts, holder.CreatedAt);
             }
 
             await tx.InsertPortalUser(user.Data);

@@ -22,6 +22,10 @@ public sealed partial class AuthTests(ApiFixture api) : IClassFixture<ApiFixture
         ("GET", "/v1/holders/{id}/balances"),
         ("POST", "/v1/credits"),
         ("POST", "/v1/credits/batch"),
+        ("GET", "/v1/compliance/alerts"),
+        ("GET", "/v1/compliance/cases/{id}"),
+        ("POST", "/v1/compliance/cases/{id}/decision"),
+        ("GET", "/v1/compliance/reports/{id}/files/{format}"),
     ];
 
     [Fact]

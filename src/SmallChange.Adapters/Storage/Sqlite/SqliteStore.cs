@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SmallChange.Core.Ports;
@@ -18,6 +19,14 @@ public sealed class SqliteStore : IStore
     private readonly TimeProvider _clock;
     private SqliteConnection? _writer;
     private SqliteTx? _writerTx;
+
+    /// <summary>
+    /// Open read connections with their prepared statements, reused across reads: preparing the statements of a read
+    /// afresh each time (the AML history's among them) cost more than running them (bench decide, docs/performance.md).
+    /// </summary>
+    private readonly ConcurrentBag<(SqliteConnection Conn, SqliteTx Tx)> _readers = [];
+
+    private const int MaxPooledReaders = 16;
 
     private readonly bool _logEnabled;
 
@@ -95,6 +104,7 @@ public sealed class SqliteStore : IStore
             // Statements prepared against the old schema are stale now.
             _writerTx?.Dispose();
             _writerTx = null;
+            DropReaders();
             return done;
         }
         finally
@@ -138,15 +148,46 @@ public sealed class SqliteStore : IStore
 
     public async Task<T> ReadAsync<T>(Func<IStoreReader, ValueTask<T>> work, CancellationToken ct = default)
     {
-        using var conn = new SqliteConnection(_connectionString);
-        conn.Open();
-        Exec(conn, "PRAGMA busy_timeout = 30000");
-        using var tx = conn.BeginTransaction(deferred: true); // one consistent snapshot for the whole read
-        using var reader = new SqliteTx(conn);
-        reader.Begin(tx);
-        var result = await work(reader);
-        tx.Commit();
-        return result;
+        if (!_readers.TryTake(out var reader))
+        {
+            var conn = new SqliteConnection(_connectionString);
+            conn.Open();
+            Exec(conn, "PRAGMA busy_timeout = 30000");
+            reader = (conn, new SqliteTx(conn));
+        }
+
+        var reuse = false;
+        try
+        {
+            using var tx = reader.Conn.BeginTransaction(deferred: true); // one consistent snapshot for the whole read
+            reader.Tx.Begin(tx);
+            var result = await work(reader.Tx);
+            tx.Commit();
+            reuse = true;
+            return result;
+        }
+        finally
+        {
+            reader.Tx.End();
+            if (reuse && _readers.Count < MaxPooledReaders)
+            {
+                _readers.Add(reader);
+            }
+            else
+            {
+                reader.Tx.Dispose();
+                reader.Conn.Dispose();
+            }
+        }
+    }
+
+    private void DropReaders()
+    {
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Tx.Dispose();
+            reader.Conn.Dispose();
+        }
     }
 
     /// <summary>
@@ -159,6 +200,7 @@ public sealed class SqliteStore : IStore
 
     public ValueTask DisposeAsync()
     {
+        DropReaders();
         _writerTx?.Dispose();
         _writer?.Dispose();
         _writeGate.Dispose();

@@ -21,8 +21,6 @@ internal sealed partial class SqliteTx
         RotatedAt = r.IsDBNull(10) ? null : FromMicros(r.GetInt64(10)),
     };
 
-    private static object? Micros(DateTimeOffset? t) => t is { } v ? ToMicros(v) : null;
-
     public ValueTask<ApiKeyRecord?> FindApiKey(string keyId)
     {
         using var r = Cmd($"SELECT {ApiKeyColumns} FROM api_keys WHERE key_id = $p0", keyId).ExecuteReader();
@@ -47,8 +45,8 @@ internal sealed partial class SqliteTx
     public ValueTask InsertApiKey(ApiKeyRecord k)
     {
         Cmd($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10)",
-            k.KeyId, k.SecretHash, (int)k.Scope, Blob(k.Source?.Value), k.Label, ToMicros(k.CreatedAt), Micros(k.RevokedAt),
-            (int)k.Access, k.PreviousSecretHash, Micros(k.PreviousValidUntil), Micros(k.RotatedAt)).ExecuteNonQuery();
+            k.KeyId, k.SecretHash, (int)k.Scope, Blob(k.Source?.Value), k.Label, ToMicros(k.CreatedAt), MicrosOrNull(k.RevokedAt),
+            (int)k.Access, k.PreviousSecretHash, MicrosOrNull(k.PreviousValidUntil), MicrosOrNull(k.RotatedAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 

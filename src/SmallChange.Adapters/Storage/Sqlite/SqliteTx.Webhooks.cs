@@ -25,8 +25,8 @@ internal sealed partial class SqliteTx
     public ValueTask InsertWebhookEndpoint(WebhookEndpoint e)
     {
         Cmd($"INSERT INTO webhook_endpoints ({WebhookEndpointColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
-            ToBytes(e.Id.Value), e.Url, WebhookEventList.ToColumn(e.Events), e.ProtectedSecret, e.PreviousProtectedSecret, Micros(e.PreviousValidUntil),
-            e.Description, ToMicros(e.CreatedAt), Micros(e.DisabledAt)).ExecuteNonQuery();
+            ToBytes(e.Id.Value), e.Url, WebhookEventList.ToColumn(e.Events), e.ProtectedSecret, e.PreviousProtectedSecret, MicrosOrNull(e.PreviousValidUntil),
+            e.Description, ToMicros(e.CreatedAt), MicrosOrNull(e.DisabledAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 

@@ -126,7 +126,7 @@ public static class CashoutEndpoints
         return r.Replayed ? TypedResults.Ok(dto) : TypedResults.Created($"/v1/cashouts/{r.Cashout.Id}", dto);
     }
 
-    private static async Task<Ok<ListResponse<CashoutResponse>>> List(Guid? holderId, string? cursor, int? limit, IStore store, HttpContext http)
+    private static async Task<Ok<ListResponse<CashoutResponse>>> List([FromQuery(Name = "holder_id")] Guid? holderId, string? cursor, int? limit, IStore store, HttpContext http)
     {
         var page = await store.ReadAsync(r => r.ListCashouts(holderId is { } h ? new HolderId(h) : null, cursor, Paging.Limit(limit)), http.RequestAborted);
         return TypedResults.Ok(new ListResponse<CashoutResponse>(page.Items.Select(c => CashoutResponse.From(c)).ToList(), page.NextCursor));

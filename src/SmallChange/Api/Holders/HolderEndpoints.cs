@@ -46,7 +46,7 @@ public static class HolderEndpoints
     /// answers 200 with the original; with other content, 409.
     /// </summary>
     private static async Task<Results<Created<HolderResponse>, Ok<HolderResponse>, ProblemHttpResult>> Create(
-        CreateHolderRequest body, IStore store, TimeProvider clock, HttpContext http)
+        CreateHolderRequest body, IStore store, TimeProvider clock, Core.Compliance.Cases.ComplianceChecks compliance, HttpContext http)
     {
         var reference = body.ExternalRef?.Trim();
         if (string.IsNullOrEmpty(reference) || reference.Length > 128 || reference.Any(char.IsControl))
@@ -67,6 +67,7 @@ public static class HolderEndpoints
         }
 
         var holder = new Holder(HolderId.New(), reference, new PersonName(name), country, HolderStatus.Active, 0, clock.GetUtcNow());
+        var alerts = await compliance.ScreenNewHolder(holder, http.RequestAborted);
         var (created, existing) = await store.WriteAsync(async tx =>
         {
             var found = await tx.FindHolderByRef(reference);
@@ -76,6 +77,7 @@ public static class HolderEndpoints
             }
 
             await tx.InsertHolder(holder);
+            await Core.Compliance.Cases.CaseService.File(tx, holder.Id, alerts, holder.CreatedAt);
             return (true, holder);
         }, http.RequestAborted);
         if (created)

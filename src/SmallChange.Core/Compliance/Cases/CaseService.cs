@@ -1,0 +1,238 @@
+using SmallChange.Core.Cashouts;
+using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Reports;
+using SmallChange.Core.Ledger;
+using SmallChange.Core.Ports;
+
+namespace SmallChange.Core.Compliance.Cases;
+
+/// <summary>What an officer's decision did: the closed case, the cash-outs it released or refused, and the report it filed.</summary>
+public sealed record CaseDecisionResult(Case Case, IReadOnlyList<CashoutId> Released, IReadOnlyList<CashoutId> Rejected, StoredReport? Report);
+
+/// <summary>
+/// Cases: alerts are filed into the holder's open case (opened for them when there is none); an officer assigns, notes
+/// and decides. Every action is appended to the case's audit trail with its actor and time, in the same transaction as
+/// its effect. A decision moves the case's held cash-outs: release sends them to the provider through the outbox;
+/// reject and file-report refuse them and void their holds, so the funds return to the wallet.
+/// </summary>
+public sealed class CaseService(IStore store, LedgerEngine engine, ReportService reports, TimeProvider clock)
+{
+    public const int MaxNoteLength = 4000;
+    public const int MaxReasonLength = 4000;
+
+    /// <summary>
+    /// Files alerts about one holder into the holder's open case, opening one if there is none. Runs inside the caller's
+    /// transaction, so the alerts commit with what raised them. Returns the alerts as filed (empty when none).
+    /// </summary>
+    public static async ValueTask<IReadOnlyList<Alert>> File(IStoreTx tx, HolderId holder, IReadOnlyList<AlertDraft> drafts, DateTimeOffset now)
+    {
+        if (drafts.Count == 0)
+        {
+            return [];
+        }
+
+        var open = await tx.FindOpenCase(holder) ?? await Open(tx, holder, now);
+        var filed = new List<Alert>(drafts.Count);
+        foreach (var d in drafts)
+        {
+            var alert = new Alert(AlertId.New(), holder, open.Id, d.RuleId, d.RuleVersion, d.Outcome, d.Explanation, d.Figures, d.Subject, now);
+            if (!await tx.InsertAlert(alert))
+            {
+                // An officer decided the case since it was read: the alert opens the holder's next case.
+                open = await Open(tx, holder, now);
+                alert = alert with { Case = open.Id };
+                if (!await tx.InsertAlert(alert))
+                {
+                    throw new InvalidOperationException($"Case {open.Id} was opened in this transaction but refuses alerts.");
+                }
+            }
+
+            await tx.AppendCaseEvent(open.Id, CaseAction.AlertAdded, Actors.System, $"{alert.Id} {d.RuleId}@{d.RuleVersion} {Aml.AmlOutcomes.ToWire(d.Outcome)} on {d.Subject}", now);
+            filed.Add(alert);
+        }
+
+        return filed;
+    }
+
+    private static async ValueTask<Case> Open(IStoreTx tx, HolderId holder, DateTimeOffset now)
+    {
+        var c = new Case(CaseId.New(), holder, CaseStatus.Open, null, 0, null, null, null, null, now, now);
+        await tx.InsertCase(c);
+        await tx.AppendCaseEvent(c.Id, CaseAction.Opened, Actors.System, null, now);
+        return c;
+    }
+
+    /// <summary>Assigns an open case to an officer (null or blank: unassigns).</summary>
+    public async Task<Result<Case>> Assign(CaseId id, string? assignee, string actor, CancellationToken ct = default)
+    {
+        assignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
+        if (assignee is not null && (assignee.Length > Actors.MaxLength || assignee.Any(char.IsControl)))
+        {
+            return new Error("case.assignee_invalid", $"assignee is 1 to {Actors.MaxLength} characters without control characters.", "assignee");
+        }
+
+        if (CheckActor(actor) is { } bad)
+        {
+            return bad;
+        }
+
+        var now = clock.GetUtcNow();
+        return await store.WriteAsync<Result<Case>>(async tx =>
+        {
+            if (await tx.GetCase(id) is null)
+            {
+                return NotFound;
+            }
+
+            if (!await tx.AssignCase(id, assignee, now))
+            {
+                return Closed;
+            }
+
+            await tx.AppendCaseEvent(id, CaseAction.Assigned, actor, assignee ?? "(unassigned)", now);
+            return (await tx.GetCase(id))!;
+        }, ct);
+    }
+
+    /// <summary>Adds a note to a case (open or closed: a note after the decision is still part of the record).</summary>
+    public async Task<Result<CaseEvent>> Note(CaseId id, string? text, string actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxNoteLength)
+        {
+            return new Error("case.note_invalid", $"text is 1 to {MaxNoteLength} characters.", "text");
+        }
+
+        if (CheckActor(actor) is { } bad)
+        {
+            return bad;
+        }
+
+        var now = clock.GetUtcNow();
+        return await store.WriteAsync<Result<CaseEvent>>(async tx =>
+            await tx.GetCase(id) is null ? NotFound : await tx.AppendCaseEvent(id, CaseAction.Noted, actor, text.Trim(), now), ct);
+    }
+
+    /// <summary>
+    /// Decides an open case with a reason (for a report, the reason is the report's narrative). Refused without writing
+    /// anything when the case is closed already (<c>case.conflict</c>) or a report cannot be built from it.
+    /// </summary>
+    public async Task<Result<CaseDecisionResult>> Decide(CaseId id, CaseDecision decision, string? reason, string actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
+        {
+            return new Error("case.reason_required", $"reason is 1 to {MaxReasonLength} characters: say why (for a report, this is its narrative).", "reason");
+        }
+
+        if (CheckActor(actor) is { } bad)
+        {
+            return bad;
+        }
+
+        reason = reason.Trim();
+        var now = clock.GetUtcNow();
+        return await store.WriteAsync<Result<CaseDecisionResult>>(async tx =>
+        {
+            var c = await tx.GetCase(id);
+            if (c is null)
+            {
+                return NotFound;
+            }
+
+            if (c.Status != CaseStatus.Open)
+            {
+                return Closed;
+            }
+
+            var holder = (await tx.GetHolder(c.Holder))!;
+            var alerts = await AllAlerts(tx, id);
+
+            // Build the report first: if the case cannot be reported, nothing is written.
+            (StoredReport Report, IReadOnlyList<ReportFile> Files)? sar = null;
+            if (decision == CaseDecision.FileReport)
+            {
+                var built = await reports.BuildSar(tx, holder, c, alerts, reason, now);
+                if (!built.TryGet(out var b, out var error))
+                {
+                    return error;
+                }
+
+                sar = b;
+            }
+
+            // Closing first makes a concurrent decision of the same case wait on, then fail, this conditional update.
+            if (!await tx.CloseCase(id, decision, reason, actor, now))
+            {
+                return Closed;
+            }
+
+            await tx.AppendCaseEvent(id, CaseAction.Decided, actor, $"{decision.ToWire()}: {reason}", now);
+            var released = new List<CashoutId>();
+            var rejected = new List<CashoutId>();
+            foreach (var cashoutId in alerts.Where(a => a.Subject.Kind == SubjectKind.Cashout).Select(a => new CashoutId(a.Subject.Id)).Distinct())
+            {
+                var cashout = await tx.GetCashout(cashoutId);
+                if (cashout is null || cashout.State != CashoutState.Held)
+                {
+                    continue;
+                }
+
+                if (decision == CaseDecision.Release)
+                {
+                    if (await tx.TransitionCashout(cashoutId, CashoutState.Held, CashoutState.Approved, "case.released", null, now))
+                    {
+                        await tx.InsertOutbox(cashoutId, now);
+                        await tx.AppendCaseEvent(id, CaseAction.CashoutReleased, actor, cashoutId.ToString(), now);
+                        await reports.CtrAfterApproval(tx, holder, cashout.CreatedAt, now);
+                        released.Add(cashoutId);
+                    }
+                }
+                else if (await tx.TransitionCashout(cashoutId, CashoutState.Held, CashoutState.Rejected, "case.rejected", null, now))
+                {
+                    var r = await engine.ApplyOne(tx, TransferRequest.Void(cashout.VoidTransferId, cashout.HoldTransfer!.Value, ReasonCodes.CashoutVoid, cashoutId.Value));
+                    if (!r.Succeeded && r.Status != TransferStatus.PendingAlreadyVoided)
+                    {
+                        throw new InvalidOperationException($"Cash-out {cashoutId}: void of the hold failed with {r.Status}.");
+                    }
+
+                    await tx.AppendCaseEvent(id, CaseAction.CashoutRejected, actor, cashoutId.ToString(), now);
+                    rejected.Add(cashoutId);
+                }
+            }
+
+            StoredReport? report = null;
+            if (sar is { } s)
+            {
+                report = await tx.SaveReport(s.Report, s.Files) ?? throw new InvalidOperationException($"Report {s.Report.Reference} exists and was filed.");
+                await tx.AppendCaseEvent(id, CaseAction.ReportFiled, actor, report.Reference, now);
+            }
+
+            return new CaseDecisionResult((await tx.GetCase(id))!, released, rejected, report);
+        }, ct);
+    }
+
+    /// <summary>Every alert of a case, oldest first.</summary>
+    public static async ValueTask<IReadOnlyList<Alert>> AllAlerts(IStoreReader r, CaseId id)
+    {
+        var all = new List<Alert>();
+        string? cursor = null;
+        do
+        {
+            var page = await r.ListAlerts(new AlertFilter(Case: id), cursor, 500);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        all.Reverse();
+        return all;
+    }
+
+    private static Error NotFound => new("case.not_found", "No such case.", "case_id");
+
+    private static Error Closed => new("case.conflict", "The case is closed: it was decided already.", "case_id");
+
+    private static Error? CheckActor(string actor) =>
+        string.IsNullOrWhiteSpace(actor) || actor.Length > Actors.MaxLength || actor.Any(char.IsControl)
+            ? new Error("case.actor_invalid", $"The actor is 1 to {Actors.MaxLength} characters without control characters.", "actor")
+            : null;
+}
