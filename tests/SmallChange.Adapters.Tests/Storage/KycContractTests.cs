@@ -213,7 +213,9 @@ public abstract class KycContractTests(IStoreBackend backend) : IAsyncLifetime
         }
         while (cursor is not null);
 
-        Assert.Equal([ids[0], ids[2], ids[3], ids[4]], seen);
+        // Oldest first by id: UUIDv7 ids of one millisecond order by their random part (big-endian bytes).
+        KycSubmissionId[] pending = [ids[0], ids[2], ids[3], ids[4]];
+        Assert.Equal(pending.OrderBy(id => Convert.ToHexString(id.Value.ToByteArray(bigEndian: true)), StringComparer.Ordinal), seen);
     }
 
     [Theory]
