@@ -87,7 +87,8 @@ cleanup() {
     local rc=$?
     set +e
     trap - EXIT INT TERM
-    [[ -n "$W" && -d "$W" ]] && touch "$W/load/stop" 2>/dev/null
+    [[ -n "$W" && -d "$W" ]] && touch "$W/load/stop" "$W/watch.stop" 2>/dev/null
+    [[ -n "${WATCH_PID:-}" ]] && kill "$WATCH_PID" 2>/dev/null
     for p in "${LOAD_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${SERVE_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -453,7 +454,7 @@ credit_worker() {
             # All five acknowledged only when the batch answered 200 with no failed item; otherwise sent again.
             while :; do
                 if request batch "$node/v1/credits/batch" "$SOURCE_KEY" "$body" && [[ "$BODY" == *'"failed":0'* ]]; then
-                    printf '%s\n' "${refs[@]}" >>"$acks"
+                    printf "%s,$EPOCHREALTIME\n" "${refs[@]}" >>"$acks"
                     break
                 fi
                 [[ "$CODE" == 200 ]] && echo "$EPOCHREALTIME batch-items $node $CODE ${BODY:0:300}" >>"$ERRORS"
@@ -465,7 +466,7 @@ credit_worker() {
             cents=$((1 + RANDOM % 999))
             body="{\"source_ref\":\"c$w-$i\",\"holder_id\":\"$holder\",\"amount\":\"$((cents / 100)).$(printf %02d $((cents % 100)))\",\"currency\":\"USD\"}"
             if until_ok credit "$node/v1/credits" "$SOURCE_KEY" "$body"; then
-                echo "c$w-$i,$holder,$((cents * 10000))" >>"$acks"
+                echo "c$w-$i,$holder,$((cents * 10000)),$EPOCHREALTIME" >>"$acks"
             fi
         fi
     done
@@ -496,7 +497,7 @@ cashout_worker() {
                 id=$(first_id <<<"$BODY")
             fi
             state=$(grep -o '"state":"[^"]*"' <<<"$BODY" | head -1 | cut -d'"' -f4)
-            echo "$id,$key,$quote,$holder,$CODE,$state" >>"$acks"
+            echo "$id,$key,$quote,$holder,$CODE,$state,$EPOCHREALTIME" >>"$acks"
         fi
         sleep 0.3
     done
@@ -504,6 +505,29 @@ cashout_worker() {
 
 PHASES=$W/phases
 phase() { echo "$EPOCHREALTIME $1" >>"$PHASES"; log "phase: $1"; }
+
+# Every 0.5 s, what each node says of itself: "time port up|down in_recovery sync_standby_names timeline lsn
+# replication", replication being each walsender's "application_name:sync_state:flush_lsn". A run that loses a write
+# shows from this (and from the ack times) which server took it and whether a standby held it.
+NODES=$W/nodes.log
+node_watch() {
+    set +e
+    local port r
+    while [[ ! -e "$W/watch.stop" ]]; do
+        for port in "$P1" "$P2"; do
+            r=$(PGCONNECT_TIMEOUT=1 psql -X -q -At -F '|' -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "
+                SELECT pg_is_in_recovery(), coalesce(nullif(current_setting('synchronous_standby_names'), ''), '-'),
+                       (SELECT timeline_id FROM pg_control_checkpoint()),
+                       CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,
+                       coalesce((SELECT string_agg(application_name || ':' || sync_state || ':' || coalesce(flush_lsn::text, '-'), ',')
+                                 FROM pg_stat_replication), '-')" 2>/dev/null | tr ' |' '_ ')
+            if [[ -n "$r" ]]; then echo "$EPOCHREALTIME $port up $r"; else echo "$EPOCHREALTIME $port down"; fi
+        done >>"$NODES"
+        sleep 0.5
+    done
+}
+node_watch &
+WATCH_PID=$!
 
 phase warmup
 for w in $(seq 1 "$CREDIT_WORKERS"); do
@@ -603,6 +627,8 @@ log "stopping the load"
 for p in "${LOAD_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 LOAD_PIDS=()
 phase end
+touch "$W/watch.stop"
+wait "$WATCH_PID" 2>/dev/null || true
 
 # ---- 5. settle, then check in the database -----------------------------------------------------------------------
 
@@ -622,9 +648,9 @@ cat "$L"/credits.* >"$W/credits.csv" 2>/dev/null || : >"$W/credits.csv"
 cat "$L"/cashouts.* >"$W/cashouts.csv" 2>/dev/null || : >"$W/cashouts.csv"
 PRIMARY=$(current_primary)
 psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PRIMARY" -U postgres -d smallchange >"$W/check.out" 2>"$W/check.err" <<SQL || { cat "$W/check.err" >&2; die "the database check failed to run"; }
-CREATE TEMP TABLE ack_credit (ref text, holder uuid, units bigint);
+CREATE TEMP TABLE ack_credit (ref text, holder uuid, units bigint, at double precision);
 \copy ack_credit FROM '$W/credits.csv' WITH (FORMAT csv)
-CREATE TEMP TABLE ack_cashout (id uuid, key text, quote uuid, holder uuid, http int, state text);
+CREATE TEMP TABLE ack_cashout (id uuid, key text, quote uuid, holder uuid, http int, state text, at double precision);
 \copy ack_cashout FROM '$W/cashouts.csv' WITH (FORMAT csv)
 CREATE TEMP TABLE ours AS
     SELECT t.source_ref AS ref, a.owner_id AS holder, t.amount AS units
@@ -649,6 +675,7 @@ SELECT 'payments=' || count(*) FROM sandbox_payments;
 SELECT 'payments_duplicated=' || count(*) FROM (SELECT cashout_id FROM sandbox_payments GROUP BY cashout_id HAVING count(*) > 1) x;
 SELECT 'paid_without_payment=' || count(*) FROM cashouts c WHERE c.state = 'paid' AND NOT EXISTS (SELECT 1 FROM sandbox_payments p WHERE p.cashout_id = c.id);
 SELECT 'payment_deliveries_max=' || coalesce(max(deliveries), 0) FROM sandbox_payments;
+\copy (SELECT 'credit', at FROM ack_credit k WHERE NOT EXISTS (SELECT 1 FROM ours o WHERE o.ref = k.ref) UNION ALL SELECT 'cashout', at FROM ack_cashout k WHERE NOT EXISTS (SELECT 1 FROM cashouts c WHERE c.id = k.id) ORDER BY 2) TO '$W/missing.txt' WITH (FORMAT text, DELIMITER ' ')
 SQL
 get() { grep "^$1=" "$W/check.out" | head -1 | cut -d= -f2-; }
 
@@ -714,6 +741,20 @@ if grep -q "^      Unhandled " "$W"/serve-*.log 2>/dev/null; then
     grep -h -m1 -A12 "An unhandled exception has occurred" "$W"/serve-*.log | head -14
 fi
 if [[ $problems -gt 0 ]]; then
+    # When were the lost writes acknowledged, and what did each node say of itself then.
+    if [[ -s "$W/missing.txt" ]]; then
+        echo "missing writes by phase of their acknowledgement (seconds from the start of the script):"
+        awk -v t0="$T0" 'NR == FNR { pt[NR] = $1; pn[NR] = $2; np = NR; next }
+            { ph = "before"; for (i = 1; i <= np; i++) if ($2 >= pt[i]) ph = pn[i]
+              k = $1 " in " ph; n[k]++; if (!(k in lo)) lo[k] = $2; hi[k] = $2 }
+            END { for (k in n) printf "  %6d %s, acknowledged from +%.1fs to +%.1fs\n", n[k], k, lo[k] - t0, hi[k] - t0 }' "$PHASES" "$W/missing.txt"
+    fi
+    if [[ -s "$NODES" ]]; then
+        echo "node states as the nodes reported them (changes only; time from the start; port up in_recovery sync_names timeline):"
+        awk -v t0="$T0" '{ k = $3 " " $4 " " $5 " " $6; if (last[$2] != k) { last[$2] = k; printf "  +%7.1fs :%s %s lsn %s repl %s\n", $1 - t0, $2, k, $7, $8 } }' "$NODES"
+    fi
+    echo "pg_auto_failover events:"
+    as_pg pg_autoctl show events --count 80 --pgdata "$PGW/monitor" 2>&1 | sed 's/^/  /' || true
     echo "RESULT: FAIL ($problems check(s) failed)"
     [[ $VERIFY_RC -eq 0 ]] || cat "$W/verify.log"
     exit 1
