@@ -4,43 +4,43 @@ namespace SmallChange.Core.Common;
 
 public readonly record struct HolderId(Guid Value)
 {
-    public static HolderId New() => new(Guid.CreateVersion7());
+    public static HolderId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct SourceId(Guid Value)
 {
-    public static SourceId New() => new(Guid.CreateVersion7());
+    public static SourceId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct TransferId(Guid Value)
 {
-    public static TransferId New() => new(Guid.CreateVersion7());
+    public static TransferId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct CashoutId(Guid Value)
 {
-    public static CashoutId New() => new(Guid.CreateVersion7());
+    public static CashoutId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct QuoteId(Guid Value)
 {
-    public static QuoteId New() => new(Guid.CreateVersion7());
+    public static QuoteId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct DestinationId(Guid Value)
 {
-    public static DestinationId New() => new(Guid.CreateVersion7());
+    public static DestinationId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 
 public readonly record struct ApiKeyId(Guid Value)
 {
-    public static ApiKeyId New() => new(Guid.CreateVersion7());
+    public static ApiKeyId New() => new(Uuid7.New());
     public override string ToString() => Value.ToString();
 }
 

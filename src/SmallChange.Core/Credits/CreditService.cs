@@ -278,7 +278,7 @@ public sealed partial class CreditService(IStore store, AccountDirectory account
         var i = 0;
         while (i < count)
         {
-            Guid.CreateVersion7().TryWriteBytes(b, bigEndian: true, out _);
+            Uuid7.New().TryWriteBytes(b, bigEndian: true, out _);
             var tail = BinaryPrimitives.ReadUInt64BigEndian(b[8..]);
             var variant = tail & ~TailMask;
             var counter = tail & TailMask;

@@ -5,7 +5,7 @@ namespace SmallChange.Core.Identity;
 /// <summary>A holder portal account; time-ordered like every id.</summary>
 public readonly record struct PortalUserId(Guid Value)
 {
-    public static PortalUserId New() => new(Guid.CreateVersion7());
+    public static PortalUserId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }

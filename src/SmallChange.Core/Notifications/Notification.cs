@@ -5,7 +5,7 @@ namespace SmallChange.Core.Notifications;
 
 public readonly record struct NotificationId(Guid Value)
 {
-    public static NotificationId New() => new(Guid.CreateVersion7());
+    public static NotificationId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }

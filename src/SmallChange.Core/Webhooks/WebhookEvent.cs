@@ -8,7 +8,7 @@ namespace SmallChange.Core.Webhooks;
 
 public readonly record struct WebhookEventId(Guid Value)
 {
-    public static WebhookEventId New() => new(Guid.CreateVersion7());
+    public static WebhookEventId New() => new(Uuid7.New());
 
     /// <summary>A name-based id (SHA-256, RFC 9562 version 8): the same name always gives the same id, so enqueuing twice is harmless.</summary>
     public static WebhookEventId For(string name)
@@ -25,7 +25,7 @@ public readonly record struct WebhookEventId(Guid Value)
 
 public readonly record struct WebhookEndpointId(Guid Value)
 {
-    public static WebhookEndpointId New() => new(Guid.CreateVersion7());
+    public static WebhookEndpointId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }

@@ -6,7 +6,7 @@ namespace SmallChange.Core.Compliance.Cases;
 /// <summary>An alert's id (time-ordered).</summary>
 public readonly record struct AlertId(Guid Value)
 {
-    public static AlertId New() => new(Guid.CreateVersion7());
+    public static AlertId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }
@@ -14,7 +14,7 @@ public readonly record struct AlertId(Guid Value)
 /// <summary>A case's id (time-ordered).</summary>
 public readonly record struct CaseId(Guid Value)
 {
-    public static CaseId New() => new(Guid.CreateVersion7());
+    public static CaseId New() => new(Uuid7.New());
 
     /// <summary>The reference a report quotes: <c>CASE-</c> and the id's 32 hex digits.</summary>
     public string Reference => "CASE-" + Value.ToString("N").ToUpperInvariant();

@@ -5,7 +5,7 @@ namespace SmallChange.Core.Compliance.Kyc;
 /// <summary>A KYC submission; time-ordered (UUIDv7), so the review queue is first come, first served by id.</summary>
 public readonly record struct KycSubmissionId(Guid Value)
 {
-    public static KycSubmissionId New() => new(Guid.CreateVersion7());
+    public static KycSubmissionId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }

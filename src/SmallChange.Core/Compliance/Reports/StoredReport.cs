@@ -6,7 +6,7 @@ namespace SmallChange.Core.Compliance.Reports;
 /// <summary>A stored report's id (time-ordered).</summary>
 public readonly record struct ReportId(Guid Value)
 {
-    public static ReportId New() => new(Guid.CreateVersion7());
+    public static ReportId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }
