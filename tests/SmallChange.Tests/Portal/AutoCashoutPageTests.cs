@@ -59,7 +59,7 @@ public abstract class AutoCashoutPageTests(string backend) : IAsyncLifetime
         using (var r = await browser.Submit("/settings/auto-cashout", form))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-            Assert.Contains("Enter a code from your authenticator app", await PortalBrowser.Html(r));
+            Assert.Contains("Enter the 6-digit code from your authenticator app", await PortalBrowser.Html(r));
         }
 
         Assert.Null(await _portal.Store.ReadAsync(rd => rd.GetAutoCashoutRule(holder)));
