@@ -72,4 +72,10 @@ internal static class StoreColumns
 
     public const string ReportColumns =
         "id, kind, reference, holder_id, profile_id, case_id, period_from, period_to, currency, amount, tx_count, status, revision, formats, created_at, updated_at";
+
+    public const string AutoCashoutRuleColumns =
+        "holder_id, enabled, currency, trigger_kind, threshold, weekly_day, monthly_day, destination_id, method, target_max_bps, created_at, updated_at";
+
+    public const string AutoCashoutRunColumns =
+        "holder_id, window_key, outcome, reason, detail, cashout_id, first_at, at";
 }

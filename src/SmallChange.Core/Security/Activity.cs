@@ -42,6 +42,10 @@ public static class ActivityKinds
     public const string CashoutRequested = "cashout.requested";
     public const string PortalInvited = "portal.invited";
     public const string PortalClaimed = "portal.claimed";
+    public const string AutoCashoutChanged = Cashouts.AutoCashoutService.ActivityChanged;
+    public const string AutoCashoutDisabled = Cashouts.AutoCashoutService.ActivityDisabled;
+    public const string AutoCashoutMade = Cashouts.AutoCashoutService.ActivityCashout;
+    public const string AutoCashoutRefused = Cashouts.AutoCashoutService.ActivityRefused;
 
     /// <summary>How the portal names a kind to the holder.</summary>
     public static string Describe(string kind) => kind switch
@@ -64,6 +68,10 @@ public static class ActivityKinds
         CashoutRequested => "Cash-out requested",
         PortalInvited => "Invited to the portal",
         PortalClaimed => "Portal password chosen from the invitation",
+        AutoCashoutChanged => "Automatic cash-out settings changed",
+        AutoCashoutDisabled => "Automatic cash-out turned off",
+        AutoCashoutMade => "Automatic cash-out made",
+        AutoCashoutRefused => "Automatic cash-out refused",
         _ => kind,
     };
 }

@@ -15,7 +15,8 @@ namespace SmallChange.Cli;
 /// changed and whether a rescreen is needed (<c>--rescreen</c> runs it at once).</item>
 /// <item><c>versions [--list ID]</c> lists the stored versions, newest first.</item>
 /// <item><c>rescreen</c> screens every holder and destination name against the latest versions (lists never imported
-/// come from <c>--lists</c>, default testdata/sanctions) and prints the hits.</item>
+/// come from <c>--lists</c>, default testdata/sanctions), files each name's best hit as an alert in the holder's case (once:
+/// a second rescreen with the same versions files nothing) and prints the hits.</item>
 /// </list>
 /// Exit 0 (imported, unchanged, or rescreened whatever the hits); 2 for bad arguments or unreadable files.
 /// </summary>
@@ -70,10 +71,10 @@ public static class SanctionsCommand
             await store.MigrateAsync(ct);
             var service = new SanctionsListService(store, TimeProvider.System, null, Fallback(parse.GetValue(lists)));
             var result = await service.Import(read.List!, read.Files, ct);
-            RescreenReport? report = null;
+            RescreenFiling? report = null;
             if (result.RescreenNeeded && parse.GetValue(rescreen))
             {
-                report = await service.Rescreen(ct);
+                report = await service.RescreenAndFile(ct);
             }
 
             if (parse.GetValue(json))
@@ -170,7 +171,7 @@ public static class SanctionsCommand
 
             await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
             await store.MigrateAsync(ct);
-            var report = await new SanctionsListService(store, TimeProvider.System, null, Fallback(parse.GetValue(lists))).Rescreen(ct);
+            var report = await new SanctionsListService(store, TimeProvider.System, null, Fallback(parse.GetValue(lists))).RescreenAndFile(ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(RescreenOutput.Of(report), Json));
@@ -190,8 +191,9 @@ public static class SanctionsCommand
         return dir is not null && SanctionsListFolder.Load(dir).TryGet(out var lists, out _) ? lists : [];
     };
 
-    private static void PrintReport(RescreenReport report)
+    private static void PrintReport(RescreenFiling filing)
     {
+        var report = filing.Report;
         var lists = string.Join(", ", report.Lists.Select(l => $"{l.ListId} {(l.FromStore ? $"v{l.Sequence}" : "file")} {Short(l.ContentHash)}"));
         Console.WriteLine($"Rescreened {report.HoldersScreened:N0} holders and {report.DestinationsScreened:N0} destinations against {(lists.Length == 0 ? "no list" : lists)}: {report.Hits.Count} hit(s) at or above {report.Threshold.ToString("0.00", CultureInfo.InvariantCulture)}.");
         foreach (var h in report.Hits)
@@ -199,6 +201,8 @@ public static class SanctionsCommand
             var who = h.Subject == ScreenedSubject.Holder ? $"holder {h.Holder}" : $"holder {h.Holder} destination {h.Destination}";
             Console.WriteLine($"  {h.Score.ToString("0.000", CultureInfo.InvariantCulture)}  {h.ListId}:{h.EntryId}  {h.EntryPrimaryName}  ({who})");
         }
+
+        Console.WriteLine($"Alerts: {filing.AlertsFiled} new (each name's best hit, in the holder's case), {filing.AlreadyFiled} filed by an earlier rescreen.");
     }
 
     private static void PrintIds(string what, IReadOnlyList<string> ids)
@@ -307,7 +311,7 @@ public static class SanctionsCommand
         bool RescreenNeeded,
         RescreenOutput? Rescreen)
     {
-        public static ImportOutput Of(SanctionsImportResult r, RescreenReport? report) => new(
+        public static ImportOutput Of(SanctionsImportResult r, RescreenFiling? report) => new(
             r.ListId, r.Outcome == ImportOutcome.Imported ? "imported" : "unchanged", VersionOutput.Of(r.Version),
             r.Previous is null ? null : VersionOutput.Of(r.Previous), r.Added, r.Removed, r.Changed, r.DuplicatesDropped, r.RescreenNeeded,
             report is null ? null : RescreenOutput.Of(report));
@@ -317,11 +321,15 @@ public static class SanctionsCommand
 
     public sealed record ListOutput(string List, string ContentHash, string? PublishedAt, int Entries, string From, int? Version);
 
-    public sealed record RescreenOutput(IReadOnlyList<ListOutput> Lists, double Threshold, int HoldersScreened, int DestinationsScreened, IReadOnlyList<HitOutput> Hits)
+    public sealed record RescreenOutput(IReadOnlyList<ListOutput> Lists, double Threshold, int HoldersScreened, int DestinationsScreened, IReadOnlyList<HitOutput> Hits,
+        int AlertsFiled, int AlreadyFiled)
     {
-        public static RescreenOutput Of(RescreenReport r) => new(
+        public static RescreenOutput Of(RescreenFiling f) => Of(f.Report, f.AlertsFiled, f.AlreadyFiled);
+
+        private static RescreenOutput Of(RescreenReport r, int filed, int known) => new(
             r.Lists.Select(l => new ListOutput(l.ListId, l.ContentHash, l.PublishedAt is { } p ? Time(p) : null, l.Entries, l.FromStore ? "database" : "files", l.Sequence)).ToList(),
             r.Threshold, r.HoldersScreened, r.DestinationsScreened,
-            r.Hits.Select(h => new HitOutput(h.Subject == ScreenedSubject.Holder ? "holder" : "destination", h.Holder.Value, h.Destination?.Value, h.ListId, h.EntryId, h.EntryPrimaryName, h.Score)).ToList());
+            r.Hits.Select(h => new HitOutput(h.Subject == ScreenedSubject.Holder ? "holder" : "destination", h.Holder.Value, h.Destination?.Value, h.ListId, h.EntryId, h.EntryPrimaryName, h.Score)).ToList(),
+            filed, known);
     }
 }

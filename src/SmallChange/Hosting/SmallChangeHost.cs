@@ -99,6 +99,7 @@ public static class SmallChangeHost
         builder.Services.AddHealthChecks();
         builder.AddPortal(options);
         builder.AddHolderSecurity(options);
+        builder.AddAutoCashout(options);
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
@@ -153,7 +154,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks().MapCompliance();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks().MapCompliance().MapAutoCashout();
         app.MapRazorPages();
         return app;
     }

@@ -23,6 +23,7 @@ public static class Problems
         "funds.insufficient" => StatusCodes.Status422UnprocessableEntity,
         "kyc.pending_exists" or "kyc.already_decided" or "kyc.tier_already_held" => StatusCodes.Status409Conflict,
         "destination.cooling_off" or "destination.cancelled" => StatusCodes.Status409Conflict,
+        "auto_cashout.destination_unknown" or "auto_cashout.destination_cancelled" or "auto_cashout.method_mismatch" => StatusCodes.Status422UnprocessableEntity,
         "invite.account_exists" or "invite.email_taken" or "invite.holder_not_active" => StatusCodes.Status409Conflict,
         _ when code.StartsWith("quote.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         _ when code.StartsWith("limit.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,

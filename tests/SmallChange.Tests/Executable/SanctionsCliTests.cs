@@ -100,6 +100,7 @@ public sealed class SanctionsCliTests
         var import = await SmallChangeExe.Run(dir.Path, Timeout, "sanctions", "import", "--source", "un", UnFile, "--db", db, "--rescreen");
         Assert.True(import.ExitCode == 0, import.ToString());
         Assert.Contains($"(holder {listed.Id})", import.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Alerts: 1 new", import.Stdout, StringComparison.Ordinal);
 
         var r = await SmallChangeExe.Run(dir.Path, Timeout, "sanctions", "rescreen", "--db", db, "--json");
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -114,6 +115,8 @@ public sealed class SanctionsCliTests
         Assert.Equal("ABDUL RAHMAN AHMAD HOTTAK", hit.GetProperty("entry_primary_name").GetString());
         Assert.True(hit.GetProperty("score").GetDouble() >= 0.99);
         Assert.DoesNotContain(report.GetProperty("hits").EnumerateArray(), h => h.GetProperty("holder_id").GetGuid() == clean.Id.Value);
+        Assert.Equal(0, report.GetProperty("alerts_filed").GetInt32()); // the import's rescreen filed it: not again
+        Assert.Equal(1, report.GetProperty("already_filed").GetInt32());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Ports;
 
 namespace SmallChange.Core.Compliance.Sanctions;
@@ -125,7 +126,7 @@ public sealed class SanctionsListService(IStore store, TimeProvider clock, Sanct
                 holders++;
                 foreach (var m in screener.Screen(new ScreeningQuery(h.Name.Value)).Matches)
                 {
-                    hits.Add(new RescreenHit(ScreenedSubject.Holder, h.Id, null, m.Entry.ListId, m.Entry.EntryId, m.Entry.PrimaryName, m.Score));
+                    hits.Add(new RescreenHit(ScreenedSubject.Holder, h.Id, null, m.Entry.ListId, m.Entry.EntryId, m.Entry.PrimaryName, m.Score) { Match = m });
                 }
             }
 
@@ -141,7 +142,7 @@ public sealed class SanctionsListService(IStore store, TimeProvider clock, Sanct
                 destinations++;
                 foreach (var m in screener.Screen(new ScreeningQuery(d.AccountHolderName.Value)).Matches)
                 {
-                    hits.Add(new RescreenHit(ScreenedSubject.Destination, d.Holder, d.Id, m.Entry.ListId, m.Entry.EntryId, m.Entry.PrimaryName, m.Score));
+                    hits.Add(new RescreenHit(ScreenedSubject.Destination, d.Holder, d.Id, m.Entry.ListId, m.Entry.EntryId, m.Entry.PrimaryName, m.Score) { Match = m });
                 }
             }
 
@@ -151,6 +152,70 @@ public sealed class SanctionsListService(IStore store, TimeProvider clock, Sanct
 
         var ordered = hits.OrderBy(h => h.Holder.Value).ThenBy(h => h.Subject).ThenBy(h => h.Destination?.Value).ThenByDescending(h => h.Score).ToList();
         return new RescreenReport(built.Lists, screener.Options.Threshold, holders, destinations, ordered);
+    }
+
+    /// <summary>
+    /// <see cref="Rescreen"/>, then files each screened name's best hit as a sanctions alert in the holder's case
+    /// (<see cref="CaseService.File"/>), about the holder or the destination. Idempotent: a hit is filed once per name, list
+    /// entry and content of that entry (a key in the store, claimed in the alert's transaction), so rescreening again with
+    /// the same list versions, on any node, files nothing new; an entry whose content changed alerts again.
+    /// </summary>
+    public async Task<RescreenFiling> RescreenAndFile(CancellationToken ct = default)
+    {
+        var report = await Rescreen(ct);
+        var lists = string.Join(" ", report.Lists.Select(l => $"{l.ListId}@{l.ContentHash[..Math.Min(12, l.ContentHash.Length)]}"));
+        int filed = 0, known = 0;
+        foreach (var best in report.Hits.GroupBy(h => (h.Subject, h.Holder, h.Destination)).Select(g => g.First()))
+        {
+            var m = best.Match!;
+            var hash = SanctionsEntryJson.Hash(SanctionsEntryJson.Write(m.Entry));
+            var subject = best.Subject == ScreenedSubject.Holder ? AlertSubject.Of(best.Holder) : AlertSubject.Of(best.Destination!.Value);
+            var key = new RescreenHitKey(subject.Kind.ToWire(), subject.Id, m.Entry.ListId, m.Entry.EntryId, hash, best.Holder);
+            var draft = RescreenAlert(best, m, report.Threshold, lists);
+            var now = clock.GetUtcNow();
+            var isNew = await store.WriteAsync(async tx =>
+            {
+                if (!await tx.ClaimRescreenHit(key, now))
+                {
+                    return false;
+                }
+
+                await CaseService.File(tx, best.Holder, [draft], now);
+                return true;
+            }, ct);
+            if (isNew)
+            {
+                filed++;
+            }
+            else
+            {
+                known++;
+            }
+        }
+
+        return new RescreenFiling(report, filed, known);
+    }
+
+    /// <summary>The alert of a rescreen hit: the screening hooks' rule and figures, and that a rescreen found it.</summary>
+    private static AlertDraft RescreenAlert(RescreenHit hit, ScreeningMatch m, double threshold, string lists)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var field = hit.Subject == ScreenedSubject.Holder ? ComplianceChecks.HolderNameField : ComplianceChecks.DestinationNameField;
+        var subject = hit.Subject == ScreenedSubject.Holder ? AlertSubject.Of(hit.Holder) : AlertSubject.Of(hit.Destination!.Value);
+        return new AlertDraft(ComplianceChecks.SanctionsRuleId, 1, Aml.AmlOutcome.Hold,
+            string.Create(inv, $"A rescreen against the current lists found that the {field.Replace('_', ' ')} matches {m.Entry.Key} \"{m.MatchedName}\" with score {m.Score:0.000}."),
+            [
+                new AlertFigure("field", field),
+                new AlertFigure("list", m.Entry.ListId),
+                new AlertFigure("entry", m.Entry.Key),
+                new AlertFigure("matched_name", m.MatchedName),
+                new AlertFigure("score", m.Score.ToString("0.0000", inv)),
+                new AlertFigure("threshold", threshold.ToString("0.00", inv)),
+                new AlertFigure("lists", lists),
+                new AlertFigure("trigger", "rescreen"),
+                new AlertFigure("explanation", m.Explanation),
+            ],
+            subject);
     }
 
     /// <summary>OFAC SDN, OFAC consolidated, UN, then any other list: the order the list folder loads them in.</summary>
@@ -210,9 +275,17 @@ public sealed class SanctionsListService(IStore store, TimeProvider clock, Sanct
                 return current;
             }
 
-            var lists = await LoadLists(ct);
-            var screener = new SanctionsScreener(lists.Select(l => l.List), _options);
-            var info = lists.Select(l => new ListVersionInfo(l.List.Id, l.List.Version.ContentHash, l.List.Version.PublishedAt, l.List.Entries.Count, l.Stored is not null, l.Stored?.Sequence)).ToList();
+            // What the screener is built from: the latest stored version of each imported list, the fallback's lists for
+            // the rest. Its index is shared in the process by content (ScreenerCache), so only the first service to need a
+            // set of versions reads the entries and builds it.
+            var fallback = _fallback.Value.Where(l => latest.All(v => v.ListId != l.Id)).ToList();
+            var sources = latest.OrderBy(v => ListOrder(v.ListId)).ThenBy(v => v.ListId, StringComparer.Ordinal).Select(v => (v.ListId, v.ContentHash))
+                .Concat(fallback.Select(l => (l.Id, l.Version.ContentHash))).ToList();
+            var screener = await ScreenerCache.GetOrBuild(ScreenerCache.Key(sources, _options), async () =>
+                new SanctionsScreener((await LoadLists(ct)).Select(l => l.List), _options));
+            var stored = latest.ToDictionary(v => v.ListId, StringComparer.Ordinal);
+            var info = screener.Lists.Select(l => new ListVersionInfo(l.Id, l.Version.ContentHash, l.Version.PublishedAt, l.Entries.Count,
+                stored.ContainsKey(l.Id), stored.TryGetValue(l.Id, out var sv) ? sv.Sequence : null)).ToList();
             current = new Built(screener, info, signature, clock.GetUtcNow());
             _current = current;
             return current;

@@ -81,7 +81,14 @@ public sealed record RescreenHit(
     string ListId,
     string EntryId,
     string EntryPrimaryName,
-    double Score);
+    double Score)
+{
+    /// <summary>The match itself (the entry, the name of it that matched, the explanation), for filing it as an alert.</summary>
+    public ScreeningMatch? Match { get; init; }
+}
+
+/// <summary>What <see cref="SanctionsListService.RescreenAndFile"/> did: the rescreen, and how many hits became new alerts or were filed before.</summary>
+public sealed record RescreenFiling(RescreenReport Report, int AlertsFiled, int AlreadyFiled);
 
 /// <summary>What a rescreen looked at and what it found; hits are ordered by holder, then subject, then score (best first).</summary>
 public sealed record RescreenReport(

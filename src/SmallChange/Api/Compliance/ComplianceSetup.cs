@@ -12,7 +12,7 @@ using SmallChange.Workers;
 namespace SmallChange.Api.Compliance;
 
 /// <summary>
-/// Sanctions screening, AML monitoring, cases and reports in the host: the list folder behind <see cref="ISanctionsCheck"/>,
+/// Sanctions screening, AML monitoring, cases and reports in the host: the stored lists behind <see cref="ISanctionsCheck"/>,
 /// the checks the cash-out, holder and destination paths call, the report generator with the operator's filer, the case
 /// service, and the credit monitor's worker.
 /// </summary>
@@ -22,8 +22,8 @@ public static class ComplianceSetup
     {
         var reporting = ReportingConfig.Load(options.ConfigDir);
         builder.Services.AddSingleton(reporting);
-        builder.Services.AddSingleton<ISanctionsCheck>(sp => FolderSanctionsCheck.FromConfiguration(
-            sp.GetRequiredService<IConfiguration>(), options.ContentRoot, sp.GetRequiredService<ILogger<FolderSanctionsCheck>>()));
+        // The imported, versioned lists (and the list files for any list never imported): see StoredSanctionsCheck.
+        builder.Services.AddSingleton<ISanctionsCheck, StoredSanctionsCheck>();
         builder.Services.AddSingleton<ComplianceChecks>();
         builder.Services.AddSingleton(sp => new ReportService(sp.GetRequiredService<PayoutSetup>(), reporting.Filer, reporting.Formats()));
         builder.Services.AddSingleton<CaseService>();
