@@ -79,6 +79,15 @@ public sealed class PostgresStore : IStore
             b.ApplicationName = "smallchange";
         }
 
+        if (!b.NoResetOnClose)
+        {
+            // The store keeps no session state on a connection (no SET, LISTEN, temp tables or held advisory locks once a
+            // call returns), so the reset Npgsql sends when a connection goes back to its pool (DISCARD ALL, or with
+            // prepared statements seven statements) is a round trip for nothing: under single-credit load it was 1 in 8
+            // statements the server ran (pg_stat_statements).
+            b.NoResetOnClose = true;
+        }
+
         var ds = Build(b);
         var description = Describe(b);
         return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description), log)
@@ -177,7 +186,17 @@ public sealed class PostgresStore : IStore
             }
             finally
             {
-                await Exec(conn, "SELECT pg_advisory_unlock(hashtext('smallchange.migrate.' || current_schema()))", CancellationToken.None);
+                try
+                {
+                    await Exec(conn, "SELECT pg_advisory_unlock(hashtext('smallchange.migrate.' || current_schema()))", CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // Pooled connections are not reset (No Reset On Close): a connection that may still hold the lock must
+                    // not go back to the pool. A broken connection has lost the lock with its session anyway.
+                    NpgsqlConnection.ClearPool(conn);
+                    throw;
+                }
             }
         }, _source, ct);
     }
