@@ -157,7 +157,7 @@ public abstract class StaffContractTests(IStoreBackend backend) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StaffAudit_NewestFirstPagedAndAppendOnly()
+    public async Task StaffAudit_NewestFirstPagedAndIdsNeverReused()
     {
         var u = await NewStaff(StaffRole.Auditor);
         for (var i = 0; i < 3; i++)
