@@ -78,4 +78,16 @@ internal static class StoreColumns
 
     public const string AutoCashoutRunColumns =
         "holder_id, window_key, outcome, reason, detail, cashout_id, first_at, at";
+
+    public const string StaffColumns =
+        "id, email, normalized_email, role, password_hash, security_stamp, lockout_end, access_failed_count, two_factor_enabled, authenticator_key, last_totp_step, created_at, disabled_at";
+
+    public const string StaffAuditColumns =
+        "id, at, actor, actor_display, action, subject, detail";
+
+    public const string ApprovalColumns =
+        "id, kind, subject, payload, summary, requested_by, requested_by_display, reason, requested_at, status, decided_by, decided_by_display, decision_note, decided_at";
+
+    public const string FeeOverrideColumns =
+        "version, provider_id, method, fees_json, approval_id, effective_at";
 }

@@ -26,10 +26,11 @@ public sealed record CashoutResult(Cashout Cashout, bool Replayed);
 /// <remarks>
 /// With a <see cref="ProviderTrustService"/>, quotes and cash-outs also honour the provider trust rules over stored
 /// outcomes (a provider suspended by its failure or return rate is neither quoted nor paid through); without one, only
-/// the provider configuration is judged.
+/// the provider configuration is judged. With an <see cref="EffectiveCatalog"/>, quotes use the fee schedules staff
+/// approved (four-eyes) over the configured ones.
 /// </remarks>
 public sealed partial class CashoutService(IStore store, LedgerEngine engine, AccountDirectory accounts, PayoutSetup setup, TimeProvider clock,
-    ComplianceChecks compliance, ReportService reports, ProviderTrustService? trust = null)
+    ComplianceChecks compliance, ReportService reports, ProviderTrustService? trust = null, EffectiveCatalog? fees = null)
 {
     public const string IdempotencyScope = "cashout";
 
@@ -44,7 +45,8 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
         }
 
         var standing = trust is null ? null : await trust.Current(ct);
-        var draft = QuoteCalculator.Calculate(request with { IncludeSandbox = setup.IncludeSandbox, Standing = standing ?? request.Standing, RedFlags = request.RedFlags ?? setup.Catalog.Trust.RedFlags }, setup.Catalog, setup.Rates);
+        var catalog = fees is null ? setup.Catalog : await fees.Current(ct);
+        var draft = QuoteCalculator.Calculate(request with { IncludeSandbox = setup.IncludeSandbox, Standing = standing ?? request.Standing, RedFlags = request.RedFlags ?? catalog.Trust.RedFlags }, catalog, setup.Rates);
         if (!draft.TryGet(out var d, out var error))
         {
             return error;
@@ -176,6 +178,7 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
         var clearing = await accounts.Resolve(AccountKey.Clearing(option.Gross.Currency), ct);
         var profile = setup.Profiles.For(holder.Country);
         var standing = trust is null ? null : await trust.Current(ct);
+        var catalog = fees is null ? setup.Catalog : await fees.Current(ct);
         var id = CashoutId.New();
         var holdId = TransferId.New();
         var screenings = await compliance.ScreenCashout(holder, destination, ct);
@@ -192,7 +195,7 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
             // committed before this one, on any node.
             await tx.LockHolder(holder.Id);
             var prior = await tx.CashoutUsage(holder.Id, profile.MonthStart(now));
-            var checks = Checks(holder, option, profile, prior, standing, now);
+            var checks = Checks(catalog, holder, option, profile, prior, standing, now);
             var verdict = await ComplianceVerdict(tx, checks, holder, destination, option, screenings, id, now);
             var state = CashoutState.Approved;
             TransferId? hold = null;
@@ -246,7 +249,7 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
     }
 
     /// <summary>The checks in order, each recorded with its outcome and reason: holder status, KYC tier, provider, tier limits.</summary>
-    private List<CheckResult> Checks(Holder holder, QuoteOption option, JurisdictionProfile profile, IReadOnlyList<PriorCashout> prior, ProviderStanding? standing, DateTimeOffset now)
+    private List<CheckResult> Checks(ProviderCatalog catalog, Holder holder, QuoteOption option, JurisdictionProfile profile, IReadOnlyList<PriorCashout> prior, ProviderStanding? standing, DateTimeOffset now)
     {
         var checks = new List<CheckResult>
         {
@@ -256,8 +259,8 @@ public sealed partial class CashoutService(IStore store, LedgerEngine engine, Ac
         };
         var limits = TierLimitCheck.Check(profile, holder.KycTier, option.Gross, prior, setup.Rates, now);
         checks.Add(limits.Check == "kyc_tier" ? limits : CheckResult.Passed("kyc_tier", $"tier {holder.KycTier} in {profile.Id}"));
-        var provider = setup.Catalog.Find(option.ProviderId);
-        var eligibility = provider is null ? null : standing?.Evaluate(provider, now).Eligibility ?? provider.Eligibility(now, setup.Catalog.Trust.RedFlags);
+        var provider = catalog.Find(option.ProviderId);
+        var eligibility = provider is null ? null : standing?.Evaluate(provider, now).Eligibility ?? provider.Eligibility(now, catalog.Trust.RedFlags);
         checks.Add(provider is not null && eligibility!.IsQuotable
             ? CheckResult.Passed("provider", option.ProviderId)
             : CheckResult.Failed("provider", "provider.not_quotable", $"provider {option.ProviderId} is not quotable now: {string.Join(", ", eligibility?.Reasons ?? ["unknown provider"])}"));

@@ -29,6 +29,7 @@ public static class CliRoot
         root.Subcommands.Add(CasesCommand.Create());
         root.Subcommands.Add(ReportsCommand.Create());
         root.Subcommands.Add(AmlCommand.Create());
+        root.Subcommands.Add(StaffCommand.Create());
         return root;
     }
 }

@@ -81,6 +81,11 @@ public static class ServeCommand
                 {
                     Console.WriteLine(line);
                 }
+
+                foreach (var line in await DemoStaff.Run(store, publicUrl, options.Clock.GetUtcNow(), ct))
+                {
+                    Console.WriteLine(line);
+                }
             }
 
             await app.StartAsync(ct);

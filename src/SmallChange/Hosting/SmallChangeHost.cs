@@ -22,6 +22,7 @@ using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using SmallChange.Http;
 using SmallChange.Portal;
+using SmallChange.StaffConsole;
 using SmallChange.Workers;
 
 namespace SmallChange.Hosting;
@@ -100,6 +101,7 @@ public static class SmallChangeHost
         builder.AddPortal(options);
         builder.AddHolderSecurity(options);
         builder.AddAutoCashout(options);
+        builder.AddStaffConsole(options);
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<HoldExpiryWorker>();
@@ -154,7 +156,7 @@ public static class SmallChangeHost
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         var v1 = app.MapGroup("/v1");
-        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks().MapCompliance().MapAutoCashout();
+        v1.MapSources().MapHolders().MapCredits().MapProviders().MapQuotes().MapDestinations().MapCashouts().MapLog().MapKyc().MapPortalInvites().MapKeys().MapWebhooks().MapCompliance().MapAutoCashout().MapApprovals();
         app.MapRazorPages();
         return app;
     }

@@ -48,8 +48,10 @@ public static class PortalSetup
         services.AddOptions<KeyManagementOptions>().Configure<IStore, TimeProvider>((o, store, clock) => o.XmlRepository = new StoreXmlRepository(store, clock));
 
         services.AddAuthentication()
-            .AddPolicyScheme(DefaultScheme, "API key under /v1, portal session elsewhere", o => o.ForwardDefaultSelector = http =>
-                PortalStatusPages.IsPortalPath(http.Request.Path) ? IdentityConstants.ApplicationScheme : ApiKeyAuthHandler.SchemeName)
+            .AddPolicyScheme(DefaultScheme, "API key under /v1, staff console session under /console, portal session elsewhere", o => o.ForwardDefaultSelector = http =>
+                StaffConsole.StaffSetup.IsConsolePath(http.Request.Path) ? StaffConsole.StaffSetup.Scheme
+                : PortalStatusPages.IsPortalPath(http.Request.Path) ? IdentityConstants.ApplicationScheme
+                : ApiKeyAuthHandler.SchemeName)
             .AddIdentityCookies();
         services.AddScoped<PortalUserStore>();
         services.AddIdentityCore<PortalAccount>(o =>
@@ -125,7 +127,14 @@ public static class PortalSetup
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/", HolderPolicy);
+            // Every page needs a holder's session, except the staff console's, which StaffSetup gives its own.
+            o.Conventions.AddFolderApplicationModelConvention("/", m =>
+            {
+                if (!StaffConsole.StaffSetup.IsConsolePage(m.ViewEnginePath))
+                {
+                    m.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(HolderPolicy));
+                }
+            });
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AddFolderApplicationModelConvention("/Account", m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(PortalIpRateLimit.PolicyName)));

@@ -31,7 +31,10 @@ public sealed partial class AnonymousAccessTests
     ];
 
     /// <summary>Pages shown without a session: the start page, the account pages, and the invitation claim (its token is the credential).</summary>
-    private static readonly HashSet<string> PublicPages = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/claim"];
+    private static readonly HashSet<string> PublicPages = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/claim", "/console/sign-in"];
+
+    /// <summary>Where a page without a session sends the browser: the staff console has its own sign-in.</summary>
+    internal static string SignInFor(string pattern) => pattern.StartsWith("/console", StringComparison.OrdinalIgnoreCase) ? "/console/sign-in" : "/sign-in";
 
     private static List<(string Method, string Pattern, bool IsPage)> Routes(ApiFixture api) =>
         api.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
@@ -68,7 +71,7 @@ public sealed partial class AnonymousAccessTests
                 }
                 else
                 {
-                    Assert.True(r.StatusCode == HttpStatusCode.Redirect && new Uri(new Uri("http://localhost"), r.Headers.Location!).AbsolutePath == "/sign-in",
+                    Assert.True(r.StatusCode == HttpStatusCode.Redirect && new Uri(new Uri("http://localhost"), r.Headers.Location!).AbsolutePath == SignInFor(pattern),
                         $"page {pattern} without a session: {(int)r.StatusCode} {r.Headers.Location}");
                 }
             }

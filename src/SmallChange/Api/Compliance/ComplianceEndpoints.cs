@@ -82,7 +82,9 @@ public sealed record ReportResponse(
         r.Formats, Wire.Time(r.CreatedAt), Wire.Time(r.UpdatedAt));
 }
 
-public sealed record DecisionResponse(CaseResponse Case, IReadOnlyList<Guid> ReleasedCashouts, IReadOnlyList<Guid> RejectedCashouts, ReportResponse? Report);
+/// <param name="PendingApproval">A release above the four-eyes threshold: the request waiting for a second staff member (the case stays open).</param>
+public sealed record DecisionResponse(CaseResponse Case, IReadOnlyList<Guid> ReleasedCashouts, IReadOnlyList<Guid> RejectedCashouts, ReportResponse? Report,
+    ApprovalResponse? PendingApproval = null);
 
 public sealed record DecisionDto(string RuleId, int RuleVersion, string Outcome, string Explanation, IReadOnlyList<FigureDto> Figures);
 
@@ -191,9 +193,10 @@ public static class ComplianceEndpoints
     /// <summary>
     /// Decides an open case: <c>release</c> sends its held cash-outs to their providers; <c>reject</c> refuses them and returns
     /// the held funds; <c>file_report</c> files a suspicious activity report (the reason is its narrative) and refuses them.
-    /// A closed case answers 409.
+    /// A closed case answers 409. Four-eyes: a release of a case holding a cash-out above the threshold answers 202 with the
+    /// pending request; the release happens when a staff member other than the requester approves it in the console.
     /// </summary>
-    private static async Task<Results<Ok<DecisionResponse>, ProblemHttpResult>> Decide(Guid id, DecideRequest body, CaseService cases, HttpContext http)
+    private static async Task<Results<Ok<DecisionResponse>, Accepted<DecisionResponse>, ProblemHttpResult>> Decide(Guid id, DecideRequest body, CaseService cases, HttpContext http)
     {
         if (CaseWire.DecisionFromWire(body.Decision) is not { } decision)
         {
@@ -201,10 +204,16 @@ public static class ComplianceEndpoints
         }
 
         var r = await cases.Decide(new CaseId(id), decision, body.Reason, Actor(http.User, body.Officer), http.RequestAborted);
-        return r.TryGet(out var d, out var err)
-            ? TypedResults.Ok(new DecisionResponse(CaseResponse.From(d.Case), d.Released.Select(x => x.Value).ToList(), d.Rejected.Select(x => x.Value).ToList(),
-                d.Report is null ? null : ReportResponse.From(d.Report)))
-            : Problems.Result(err, http);
+        if (!r.TryGet(out var d, out var err))
+        {
+            return Problems.Result(err, http);
+        }
+
+        var response = new DecisionResponse(CaseResponse.From(d.Case), d.Released.Select(x => x.Value).ToList(), d.Rejected.Select(x => x.Value).ToList(),
+            d.Report is null ? null : ReportResponse.From(d.Report), d.PendingApproval is null ? null : ApprovalResponse.From(d.PendingApproval));
+        return d.PendingApproval is { } pending
+            ? TypedResults.Accepted($"/v1/compliance/approvals/{pending.Id}", response)
+            : TypedResults.Ok(response);
     }
 
     /// <summary>Every AML evaluation of a cash-out: each rule's id, version, outcome, explanation and the figures it saw.</summary>

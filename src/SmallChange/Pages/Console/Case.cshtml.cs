@@ -1,0 +1,118 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
+using SmallChange.Core.Cashouts;
+using SmallChange.Core.Common;
+using SmallChange.Core.Compliance.Cases;
+using SmallChange.Core.Ports;
+using SmallChange.Core.Staff;
+using SmallChange.StaffConsole;
+
+namespace SmallChange.Pages.Console;
+
+/// <summary>
+/// One case: its alerts with their explanations, the held cash-outs it decides, its trail, and (for compliance officers)
+/// the decision. A release of a cash-out above the four-eyes threshold files a request that a second officer approves
+/// on the approvals page; below it, the release happens at once.
+/// </summary>
+[StaffWrite(StaffRole.ComplianceOfficer)]
+public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    [BindProperty]
+    public DecisionInput Input { get; set; } = new();
+
+    public sealed class DecisionInput
+    {
+        [Required(ErrorMessage = "Choose a decision.")]
+        [Display(Name = "Decision")]
+        public string Decision { get; set; } = "";
+
+        [Required(ErrorMessage = "Say why: it is recorded with the decision.")]
+        [StringLength(CaseService.MaxReasonLength, ErrorMessage = "The reason is too long.")]
+        [Display(Name = "Reason")]
+        public string Reason { get; set; } = "";
+    }
+
+    public Case Case { get; private set; } = null!;
+
+    public IReadOnlyList<Alert> Alerts { get; private set; } = [];
+
+    public IReadOnlyList<Cashout> Cashouts { get; private set; } = [];
+
+    public IReadOnlyList<CaseEvent> Events { get; private set; } = [];
+
+    public Approval? PendingRelease { get; private set; }
+
+    /// <summary>After a post: what happened.</summary>
+    public string? Notice { get; private set; }
+
+    public ReleaseThresholds Thresholds => cases.Thresholds;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!await Load(ct))
+        {
+            return NotFound();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (CaseWire.DecisionFromWire(Input.Decision) is not { } decision)
+        {
+            ModelState.AddModelError("Input.Decision", "Choose release, reject or file a report.");
+            return Page();
+        }
+
+        var result = await cases.Decide(new CaseId(Id), decision, Input.Reason, Staff.Actor, ct);
+        if (!result.TryGet(out var d, out var error))
+        {
+            return Refusal(error) ?? Page();
+        }
+
+        Notice = d.PendingApproval is { } p
+            ? p.RequestedBy == Staff.Principal
+                ? "The release needs a second compliance officer: your request is on the approvals page, and nothing is sent until another officer approves it."
+                : $"A release of this case is already waiting for approval (asked by {p.RequestedByDisplay}). Approve it on the approvals page."
+            : $"Decided: {d.Case.Decision?.ToWire()}. {d.Released.Count} cash-out(s) released, {d.Rejected.Count} refused{(d.Report is null ? "" : $", report {d.Report.Reference} filed")}.";
+        ModelState.Clear();
+        Input = new DecisionInput();
+        await Load(ct);
+        return Page();
+    }
+
+    private async Task<bool> Load(CancellationToken ct)
+    {
+        var id = new CaseId(Id);
+        var found = await store.ReadAsync(async r =>
+        {
+            if (await r.GetCase(id) is not { } c)
+            {
+                return false;
+            }
+
+            Case = c;
+            Alerts = await CaseService.AllAlerts(r, id);
+            var list = new List<Cashout>();
+            foreach (var cid in Alerts.Where(a => a.Subject.Kind == SubjectKind.Cashout).Select(a => new CashoutId(a.Subject.Id)).Distinct())
+            {
+                if (await r.GetCashout(cid) is { } co)
+                {
+                    list.Add(co);
+                }
+            }
+
+            Cashouts = list;
+            Events = await r.ListCaseEvents(id);
+            PendingRelease = await r.FindPendingApproval(ApprovalKind.CashoutRelease, CaseService.SubjectOf(id));
+            return true;
+        }, ct);
+        return found;
+    }
+}
