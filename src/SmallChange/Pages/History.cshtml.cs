@@ -32,7 +32,7 @@ public sealed class HistoryModel(IStore store) : PortalPage
     [BindProperty(SupportsGet = true, Name = "currency")]
     public string? Currency { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public PortalRecords Records { get; private set; } = null!;
@@ -133,7 +133,7 @@ public sealed class HistoryModel(IStore store) : PortalPage
         Add("kind", Kind);
         Add("source", Source?.ToString());
         Add("currency", Currency);
-        Add("page", page is > 1 ? page.Value.ToString(CultureInfo.InvariantCulture) : null);
+        Add("p", page is > 1 ? page.Value.ToString(CultureInfo.InvariantCulture) : null);
         Add("format", format);
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
