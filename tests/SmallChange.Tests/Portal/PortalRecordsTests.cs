@@ -314,7 +314,7 @@ public abstract partial class PortalRecordsTests(string backend, ITestOutputHelp
         Assert.Matches("name=\"Input.ProviderId\" value=\"[a-z-]+\"", html);
 
         Assert.Contains("Waiting would cost less", html);
-        Assert.Matches("earned lately \\(USD 0\\.[0-9]+ a day\\)", html);
+        Assert.Matches("earned lately \\(about USD 0\\.[0-9]{2} a day\\)", html);
         Assert.Matches("your balance reaches that around\\s*<time datetime=\"\\d{4}-\\d{2}-\\d{2}\"", html);
 
         Assert.Contains("<svg class=\"chart\"", html);
