@@ -36,6 +36,17 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
 
     protected DateTimeOffset Now => Host.Clock.GetUtcNow();
 
+    /// <summary>Navigation waits: the document is enough (these pages load no script), with room for a busy test machine.</summary>
+    protected static readonly PageWaitForURLOptions Loaded = new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 45_000 };
+
+    /// <summary>A page of the host with a longer default timeout than <see cref="BrowserHost.NewPage"/>'s (the suite runs its projects side by side).</summary>
+    protected async Task<IPage> NewPage()
+    {
+        var page = await Host.NewPage();
+        page.Context.SetDefaultTimeout(30_000);
+        return page;
+    }
+
     protected string NextCode()
     {
         Host.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -102,7 +113,7 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
         await page.GetByLabel("Account number").FillAsync("123456789");
         await page.GetByLabel("Code from your authenticator app").FillAsync(NextCode());
         await page.GetByRole(AriaRole.Button, new() { Name = "Add destination" }).ClickAsync();
-        await page.WaitForURLAsync("**/destinations?done=added");
+        await page.WaitForURLAsync("**/destinations?done=added", Loaded);
         return holder;
     }
 
@@ -112,7 +123,7 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
         await page.GotoAsync("/");
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Available balance, USD, last 60 days" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Shortcuts" }).GetByRole(AriaRole.Link, new() { Name = "Cash out" }).ClickAsync();
-        await page.WaitForURLAsync("**/cashout");
+        await page.WaitForURLAsync("**/cashout", Loaded);
         await page.GetByLabel("Amount").FillAsync(amount);
         await page.GetByRole(AriaRole.Button, new() { Name = "See fees and what arrives" }).ClickAsync();
         var quote = page.GetByRole(AriaRole.Table);
@@ -128,7 +139,7 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm cash-out" }).ClickAsync();
-        await page.WaitForURLAsync("**/cashouts/*");
+        await page.WaitForURLAsync("**/cashouts/*", Loaded);
         return page.Url;
     }
 
@@ -143,7 +154,7 @@ public abstract class HolderRecordsBrowserTests(string backend) : HolderBrowserB
     [Fact]
     public async Task CashOut_FromDashboardToPaid_StatusPageRefreshesItself()
     {
-        var page = await Host.NewPage();
+        var page = await NewPage();
         await Step(page, "ready", () => ReadyHolder(page));
         await Step(page, "cash-out", async () =>
         {
@@ -172,7 +183,7 @@ public abstract class HolderRecordsBrowserTests(string backend) : HolderBrowserB
     [Fact]
     public async Task Statement_FromDashboard_DownloadsCsvOfTheMonthAndTheTaxYear()
     {
-        var page = await Host.NewPage();
+        var page = await NewPage();
         await Step(page, "ready", () => ReadyHolder(page));
         var month = Now.AddMonths(-1);
         var title = month.UtcDateTime.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
@@ -218,7 +229,7 @@ public sealed class HolderPageScreenshots() : HolderBrowserBase("sqlite")
     [Fact]
     public async Task EveryHolderPage_DesktopAndPhone_ScreenshotsWritten()
     {
-        var page = await Host.NewPage();
+        var page = await NewPage();
         await Step(page, "ready", () => ReadyHolder(page));
         var status = await CashOutFromDashboard(page, "5.00");
         var id = status.Split('/')[^1];
