@@ -94,7 +94,54 @@ public static class DemoSeed
             await credits.Apply(source.Id, batch, linked: false, ct);
         }
 
+        await SeedHistory(sources, holders, credits, now, ct);
         return new DemoInfo(op.Plaintext, sources.Zip(keys, (s, k) => (s, k.Plaintext)).ToList(), holders);
+    }
+
+    /// <summary>Days of history before the first three weeks (so about five months in all).</summary>
+    public const int HistoryDays = 150;
+
+    /// <summary>
+    /// More history, so that the portal's charts, history and statements show real data (issue 7): credits from every
+    /// source for every holder on each day from <see cref="HistoryDays"/> days ago until the first three weeks, and for
+    /// Ava Thompson, the holder the demo signs in as, three small creator payments a day throughout. Idempotent by
+    /// source reference like the rest.
+    /// </summary>
+    private static async Task SeedHistory(IReadOnlyList<Source> sources, IReadOnlyList<Holder> holders, CreditService credits, DateTimeOffset now, CancellationToken ct)
+    {
+        var rng = new Random(20260307);
+        var ava = holders.FirstOrDefault(h => h.ExternalRef == "demo-ava");
+        for (var s = 0; s < sources.Count; s++)
+        {
+            var source = sources[s];
+            var batch = new List<CreditCommand>();
+            for (var day = HistoryDays; day >= 22; day--)
+            {
+                foreach (var h in holders)
+                {
+                    var currency = source.Currencies[rng.Next(source.Currencies.Count)];
+                    var units = currency == Currencies.KRW
+                        ? rng.Next(50, 3_000) * currency.LedgerUnitsPerMajor
+                        : rng.Next(3_000, 2_500_000);
+                    batch.Add(new CreditCommand($"demo7-{s}-{day}-{h.ExternalRef}", new HolderRef(h.Id, null), new Money(units, currency), now.AddDays(-day).AddHours(rng.Next(0, 12))));
+                }
+            }
+
+            if (ava is not null && source.Type == SourceType.CreatorEarnings && source.Accepts(Currencies.USD))
+            {
+                for (var day = HistoryDays; day >= 1; day--)
+                {
+                    for (var k = 0; k < 3; k++)
+                    {
+                        // Article reads and tips: USD 0.001 to 0.60, a little more as the months go by.
+                        var units = rng.Next(1_000, 600_000) + ((HistoryDays - day) * 2_000);
+                        batch.Add(new CreditCommand($"demo7-reads-{day}-{k}", new HolderRef(ava.Id, null), new Money(units, Currencies.USD), now.AddDays(-day).AddHours(6 + (k * 5))));
+                    }
+                }
+            }
+
+            await credits.Apply(source.Id, batch, linked: false, ct);
+        }
     }
 
     /// <summary>The address the demo invites Ava Thompson's portal login to (mail goes to the mail folder, never out).</summary>

@@ -159,19 +159,7 @@ public static class CashoutEndpoints
             return Problems.Result("cashout.not_found", "No such cash-out.", http: http);
         }
 
-        var receipts = new List<Core.Audit.Receipt>();
-        if (c.HoldTransfer is { } hold)
-        {
-            foreach (var t in new[] { hold, c.PostTransferId, c.FeeTransferId, c.VoidTransferId, c.ReturnTransferId, c.FeeReturnTransferId })
-            {
-                if (await checkpoints.ReceiptFor(t, http.RequestAborted) is { } receipt)
-                {
-                    receipts.Add(receipt);
-                }
-            }
-        }
-
-        var bundle = new Core.Audit.ReceiptBundle($"cashout {c.Id}", receipts);
+        var bundle = await Core.Audit.CashoutReceipts.For(checkpoints, c, http.RequestAborted);
         return TypedResults.Text(bundle.ToJson(), "application/json");
     }
 

@@ -15,8 +15,11 @@ namespace SmallChange.Pages.Cashouts;
 
 /// <summary>
 /// A cash-out in two steps: amount and destination → the quote's table from <see cref="CashoutService.Quote"/> (every
-/// provider for the destination's method, each fee, the rate against mid-market, what arrives and when) → confirm with a
-/// step-up. Needs two-factor sign-in; a destination still cooling off is refused, naming when it becomes usable.
+/// provider and method, each fee, the rate against mid-market, what arrives and when, cheapest and fastest marked; the
+/// destination's method can be chosen), a chart of the effective cost against the amount for each method (the same
+/// engine over a range of amounts), and the wait advice with the date the holder's earnings reach a cheaper amount →
+/// confirm with a step-up. Needs two-factor sign-in; a destination still cooling off is refused, naming when it
+/// becomes usable.
 /// </summary>
 public sealed class NewModel(IStore store, CashoutService cashouts, HolderActions actions, StepUpVerifier stepUp, TimeProvider clock) : MoneyPage(stepUp)
 {
@@ -57,6 +60,15 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
 
     /// <summary>The quote's options for the chosen destination's method, cheapest first.</summary>
     public IReadOnlyList<QuoteOption> Options { get; private set; } = [];
+
+    /// <summary>The quote's options of other methods (shown for comparison; they need another kind of destination).</summary>
+    public IReadOnlyList<QuoteOption> OtherOptions { get; private set; } = [];
+
+    /// <summary>The effective cost over a range of amounts, one series per provider and method of the quote.</summary>
+    public IReadOnlyList<CostCurveSeries> Curves { get; private set; } = [];
+
+    /// <summary>What the holder earned per day in the quote's currency over the last 30 days, if anything.</summary>
+    public Money? EarningRate { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
 
@@ -111,7 +123,9 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         }
 
         var d = entry.Destination;
-        var quote = await cashouts.Quote(holder, new QuoteRequest(amount, d.Currency, d.Country, Now) { Method = d.Method }, HttpContext.RequestAborted);
+        var book = await store.ReadAsync(r => Core.Records.RecordBook.Load(r, holder), HttpContext.RequestAborted);
+        EarningRate = book.EarningRatePerDay(currency, Now);
+        var quote = await cashouts.Quote(holder, new QuoteRequest(amount, d.Currency, d.Country, Now) { EarningRatePerDay = EarningRate }, HttpContext.RequestAborted);
         if (!quote.TryGet(out var q, out var quoteError))
         {
             ModelState.AddModelError(quoteError.Field == "amount" ? "Input.Amount" : string.Empty, quoteError.Message);
@@ -119,6 +133,7 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         }
 
         Show(q, d);
+        Curves = await CostCurves(q);
         Input.QuoteId = q.Id.Value;
         Input.ProviderId = Options.FirstOrDefault()?.ProviderId;
         Input.IdempotencyKey = Guid.NewGuid().ToString("N");
@@ -144,6 +159,7 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         }
 
         Show(q, d);
+        Curves = await CostCurves(q);
         if (!await StepUpIfNeeded())
         {
             return Page();
@@ -164,6 +180,78 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         Quote = q;
         Chosen = d;
         Options = q.Draft.Options.Where(o => o.Method == d.Method).ToList();
+        OtherOptions = q.Draft.Options.Where(o => o.Method != d.Method).ToList();
+    }
+
+    /// <summary>The largest amount of the cost chart: twice the amount asked, or beyond the wait advice's target.</summary>
+    public Money ChartTop(StoredQuote q)
+    {
+        var top = q.Draft.Requested.Units * 2;
+        if (q.Draft.Wait is { } w)
+        {
+            top = Math.Max(top, w.TargetAmount.Units * 3 / 2);
+        }
+
+        var unit = q.Draft.Requested.Currency.LedgerUnitsPerMajor;
+        return new Money(Math.Max(top, unit * 2), q.Draft.Requested.Currency);
+    }
+
+    public const int CurvePoints = 40;
+
+    /// <summary>Costs above this are drawn at the top edge, so that tiny amounts do not flatten the rest.</summary>
+    public const decimal CostCapPercent = 20m;
+
+    /// <summary>The chart of effective cost (percent) against the amount, one line per provider and method, with the amount asked and the target marked.</summary>
+    public Portal.Charts.LineChartSpec CostChart()
+    {
+        var q = Quote!;
+        var c = q.Draft.Requested.Currency;
+        var target = q.Draft.TargetMaxCostBps / 100m;
+        var series = Curves.Select(s => new Portal.Charts.ChartSeries($"{s.ProviderName.Replace(" (sandbox-routed)", "", StringComparison.Ordinal)} ({MethodName(s.Method)})",
+            s.Points.Select(p => new Portal.Charts.ChartPoint(Major(p.Amount), p.EffectiveCostBps is { } b ? b / 100m : null)).ToList())).ToList();
+        var stops = Curves.Select(s => (s, At: s.Points.FirstOrDefault(p => p.EffectiveCostBps is { } b && b <= q.Draft.TargetMaxCostBps)))
+            .Where(x => x.At is not null).OrderBy(x => x.At!.Amount.Units).FirstOrDefault();
+        var where = stops.At is { } at
+            ? $"From about {c.Code} {at.Amount.ToDecimalString()}, {stops.s.ProviderName} costs {Percent(at.EffectiveCostBps!.Value)}, within your target of {Percent(q.Draft.TargetMaxCostBps)}: below that, flat fees take a large share."
+            : $"No option gets within your target of {Percent(q.Draft.TargetMaxCostBps)} up to {c.Code} {ChartTop(q).ToDecimalString()}.";
+        return new Portal.Charts.LineChartSpec("Effective cost by amount", $"The cost of each provider and method, in percent of the amount, for amounts from {c.Code} {ChartTop(q).ToDecimalString()} down; it falls as the amount grows because flat fees matter less. {where}",
+            $"Amount ({c.Code})", "Effective cost (%)", series)
+        {
+            YCap = CostCapPercent,
+            YFromZero = true,
+            YFormat = v => v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %",
+            Markers = [new Portal.Charts.ChartMarker(true, Major(q.Draft.Requested), "your amount"), new Portal.Charts.ChartMarker(false, target, $"your target {target:0.##} %")],
+        };
+    }
+
+    /// <summary>Where the cost first falls within the target, in words (for the text under the chart).</summary>
+    public string? FlatFeeNote()
+    {
+        var q = Quote!;
+        var firsts = Curves.Select(s => (s, At: s.Points.FirstOrDefault(p => p.EffectiveCostBps is { } b && b <= q.Draft.TargetMaxCostBps))).Where(x => x.At is not null)
+            .OrderBy(x => x.At!.Amount.Units).Take(3).ToList();
+        return firsts.Count == 0 ? null : string.Join("; ", firsts.Select(x => $"{x.s.ProviderName.Replace(" (sandbox-routed)", "", StringComparison.Ordinal)} ({MethodName(x.s.Method)}) from {x.At!.Amount.Currency.Code} {x.At.Amount.ToDecimalString()}"));
+    }
+
+    private static decimal Major(Money m) => decimal.Parse(m.ToDecimalString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<IReadOnlyList<CostCurveSeries>> CostCurves(StoredQuote q)
+    {
+        var top = ChartTop(q);
+        var c = top.Currency;
+        var amounts = Enumerable.Range(1, CurvePoints)
+            .Select(i => Money.FromIsoMinor(Math.Max(1, top.IsoMinorUnits * i / CurvePoints), c)).Distinct().ToList();
+        var series = new List<CostCurveSeries>();
+        foreach (var method in q.Draft.Options.Select(o => o.Method).Distinct())
+        {
+            var r = await cashouts.CostCurve(new CostCurveRequest(c, q.Draft.PayoutCurrency, q.Draft.DestinationCountry, method, amounts, Now), HttpContext.RequestAborted);
+            if (r.TryGet(out var s, out _))
+            {
+                series.AddRange(s.Where(x => x.Points.Any(p => p.EffectiveCostBps is not null)));
+            }
+        }
+
+        return series;
     }
 
     private async Task Load(HolderId holder)
@@ -175,6 +263,14 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         Destinations = (await cashouts.DestinationsWithState(holder, 100, HttpContext.RequestAborted))
             .Where(x => x.State?.StatusAt(Now) is DestinationStatus.Active or DestinationStatus.Cooling).ToList();
     }
+
+    public static string MethodName(Core.Providers.PayoutMethod m) => m switch
+    {
+        Core.Providers.PayoutMethod.BankTransfer => "bank transfer",
+        Core.Providers.PayoutMethod.DigitalWallet => "digital wallet",
+        Core.Providers.PayoutMethod.PrepaidCard => "prepaid card",
+        _ => "crypto",
+    };
 
     public static string Percent(int bps) => (bps / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " %";
 

@@ -15,6 +15,12 @@ public sealed class StatusModel(IStore store) : PortalPage
 
     public IReadOnlyList<CashoutEvent> Events { get; private set; } = [];
 
+    /// <summary>How often the page reloads itself (a meta refresh: no script) while the cash-out is on its way; slower while held for a person's review.</summary>
+    public int RefreshSeconds => Cashout.State == CashoutState.Held ? 30 : 3;
+
+    /// <summary>Whether the cash-out can still change (not paid, refused, failed or returned): the page reloads itself until it is.</summary>
+    public bool Refreshes => Cashout.State is not CashoutState.Paid && !Cashout.State.IsFinal();
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (Holder is not { } holder)
