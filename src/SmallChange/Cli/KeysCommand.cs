@@ -17,7 +17,7 @@ public static class KeysCommand
         op.Options.Add(readOnly);
         op.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var issued = ApiKeys.Issue(ApiKeyScope.Operator, null, parse.GetValue(label)!, DateTimeOffset.UtcNow,
                 parse.GetValue(readOnly) ? ApiKeyAccess.ReadOnly : ApiKeyAccess.Full);
@@ -52,7 +52,7 @@ public static class KeysCommand
                 return 2;
             }
 
-            await using var store = StoreFactory.Open(db, TimeProvider.System);
+            await using var store = StoreFactory.Open(db, TimeProvider.System, parse.GetValue(CliRoot.PiiKeys));
             await store.MigrateAsync(ct);
             var now = DateTimeOffset.UtcNow;
             if (File.Exists(path))

@@ -1,14 +1,15 @@
 using SmallChange.Adapters.Storage.Postgres;
 using SmallChange.Core.Privacy;
 
-namespace SmallChange.Hosting;
+namespace SmallChange.Adapters.Storage;
 
 /// <summary>
 /// The personal-data key ring (JSON, see <see cref="PiiKeyRing.ToJson"/>). Where it lives: <c>--pii-keys FILE</c>, else
 /// <c>SMALLCHANGE_PII_KEY_FILE</c>, else next to a SQLite database (<c>&lt;db&gt;.pii-keys.json</c>). A missing file is
 /// created (readable by its owner only). PostgreSQL has no default: every node must read the same ring, so the operator
 /// names the file (from the secret store); without one the store refuses to open rather than write data that other
-/// nodes could not read.
+/// nodes could not read. Both stores resolve the ring here when they are opened without one, so a test or tool that
+/// opens a database directly reads it with the same ring as the <c>smallchange</c> commands.
 /// </summary>
 public static class PiiKeyFile
 {
@@ -29,46 +30,59 @@ public static class PiiKeyFile
         return PostgresConnectionString.IsPostgres(db) || db.Contains('=', StringComparison.Ordinal) ? null : Path.GetFullPath(db) + ".pii-keys.json";
     }
 
+    /// <summary>
+    /// The personal data of the store on <paramref name="db"/>: the ring from <see cref="PathFor"/>, created if missing,
+    /// re-read from its file when a value names a key it does not hold (a rotation by another process).
+    /// </summary>
+    public static PersonalData For(string db, string? configured, DateTimeOffset now)
+    {
+        var path = PathFor(db, configured);
+        var ring = LoadOrCreate(path, now);
+        return new PersonalData(ring, () => File.Exists(path) ? Read(path!) : null);
+    }
+
     /// <summary>Reads the ring at <paramref name="path"/>, creating a fresh one there if the file does not exist.</summary>
-    public static PiiKeyRing LoadOrCreate(string? path, string db, DateTimeOffset now)
+    public static PiiKeyRing LoadOrCreate(string? path, DateTimeOffset now)
     {
         if (path is null)
         {
-            throw new ConfigurationException(
+            throw new PiiKeyFileException(
                 $"A PostgreSQL database needs the personal-data key file shared by every node: pass --pii-keys FILE or set {EnvironmentVariable} (a missing file is created).");
         }
 
         if (File.Exists(path))
         {
-            try
-            {
-                return PiiKeyRing.FromJson(File.ReadAllText(path));
-            }
-            catch (FormatException e)
-            {
-                throw new ConfigurationException($"The personal-data key file {path} is not valid: {e.Message}");
-            }
+            return Read(path);
         }
 
         var ring = PiiKeyRing.Generate(now);
-        try
-        {
-            Write(path, ring, createNew: true);
-        }
-        catch (IOException) when (File.Exists(path))
+        if (!Write(path, ring, createNew: true))
         {
             // Another process created it first (two nodes or tests starting together): use theirs.
-            return PiiKeyRing.FromJson(File.ReadAllText(path));
+            return Read(path);
         }
 
         return ring;
     }
 
+    public static PiiKeyRing Read(string path)
+    {
+        try
+        {
+            return PiiKeyRing.FromJson(File.ReadAllText(path));
+        }
+        catch (FormatException e)
+        {
+            throw new PiiKeyFileException($"The personal-data key file {path} is not valid: {e.Message}");
+        }
+    }
+
     /// <summary>
-    /// Writes the ring readable by its owner only. Replacing an existing file goes through a temporary file and a rename,
-    /// so a crash leaves the old ring or the new one, never half of one.
+    /// Writes the ring readable by its owner only, through a temporary file and a rename, so a crash leaves the old ring
+    /// or the new one, never half of one. With <paramref name="createNew"/> the file must not exist yet: returns false
+    /// (writing nothing) when another process created it first.
     /// </summary>
-    public static void Write(string path, PiiKeyRing ring, bool createNew)
+    public static bool Write(string path, PiiKeyRing ring, bool createNew)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full);
@@ -77,14 +91,14 @@ public static class PiiKeyFile
             Directory.CreateDirectory(dir);
         }
 
-        var target = createNew ? full : full + ".tmp-" + Guid.NewGuid().ToString("N");
+        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(target, options))
+        using (var stream = new FileStream(temp, options))
         using (var w = new StreamWriter(stream))
         {
             w.Write(ring.ToJson());
@@ -92,9 +106,18 @@ public static class PiiKeyFile
             stream.Flush(flushToDisk: true);
         }
 
-        if (!createNew)
+        try
         {
-            File.Move(target, full, overwrite: true);
+            File.Move(temp, full, overwrite: !createNew);
+            return true;
+        }
+        catch (IOException) when (createNew && File.Exists(full))
+        {
+            File.Delete(temp);
+            return false;
         }
     }
 }
+
+/// <summary>The personal-data key file is missing where it must be given, or unreadable; the CLI prints the message and exits 2.</summary>
+public sealed class PiiKeyFileException(string message) : Exception(message);
