@@ -28,19 +28,30 @@ public sealed class PersonalData
     public const string PortalEmailIndex = "portal_users.email_index";
     public const string DataProtectionKeyXml = "data_protection_keys.xml";
 
+    /// <summary>How often <see cref="Seal"/> asks whether the key file changed (a rotation by another process).</summary>
+    private const long PollMilliseconds = 5_000;
+
     private readonly Func<PiiKeyRing?>? _reload;
+    private readonly Func<PiiKeyRing?>? _poll;
     private readonly Lock _reloadLock = new();
     private volatile PiiKeyRing _ring;
+    private long _nextPoll;
 
     /// <param name="ring">The key ring.</param>
     /// <param name="reload">
     /// Reads the ring again (from its key file): called once when a value names a key this ring does not hold, which
     /// happens on a running node after another process (<c>smallchange keys rotate</c>) added a key to the shared file.
     /// </param>
-    public PersonalData(PiiKeyRing ring, Func<PiiKeyRing?>? reload = null)
+    /// <param name="poll">
+    /// The ring from the key file if the file changed since it was last read, else null: asked at most every few
+    /// seconds before sealing, so that a running node seals with the new primary key soon after a rotation.
+    /// </param>
+    public PersonalData(PiiKeyRing ring, Func<PiiKeyRing?>? reload = null, Func<PiiKeyRing?>? poll = null)
     {
         _ring = ring;
         _reload = reload;
+        _poll = poll;
+        _nextPoll = Environment.TickCount64 + PollMilliseconds;
     }
 
     /// <summary>The ring in use (after any reload).</summary>
@@ -53,7 +64,32 @@ public sealed class PersonalData
 
     // ---- sealing and opening ---------------------------------------------------------------------
 
-    public string Seal(string value, string field) => _ring.Protect(value, field);
+    public string Seal(string value, string field)
+    {
+        if (_poll is not null && Environment.TickCount64 >= Interlocked.Read(ref _nextPoll))
+        {
+            Poll();
+        }
+
+        return _ring.Protect(value, field);
+    }
+
+    private void Poll()
+    {
+        lock (_reloadLock)
+        {
+            if (Environment.TickCount64 < _nextPoll)
+            {
+                return;
+            }
+
+            _nextPoll = Environment.TickCount64 + PollMilliseconds;
+            if (_poll!() is { } fresh && SameIndexKey(fresh, _ring))
+            {
+                _ring = fresh;
+            }
+        }
+    }
 
     public string? SealOrNull(string? value, string field) => value is null ? null : Seal(value, field);
 
@@ -74,7 +110,7 @@ public sealed class PersonalData
         {
             lock (_reloadLock)
             {
-                if (!_ring.Keys.Any(k => k.Id == keyId) && _reload() is { } fresh)
+                if (!_ring.Keys.Any(k => k.Id == keyId) && _reload() is { } fresh && SameIndexKey(fresh, _ring))
                 {
                     _ring = fresh;
                 }
@@ -83,6 +119,12 @@ public sealed class PersonalData
             return _ring.Unprotect(stored, field);
         }
     }
+
+    /// <summary>A key file replaced by another ring altogether (another index key) is not taken up by a running store.</summary>
+    private static bool SameIndexKey(PiiKeyRing a, PiiKeyRing b) => a.Index("smallchange", "pii_state.ring_check") == b.Index("smallchange", "pii_state.ring_check");
+
+    /// <summary>The value a database records for the ring it was written with (<c>pii_state.ring_check</c>).</summary>
+    public string RingCheck => _ring.Index("smallchange", "pii_state.ring_check");
 
     public string? OpenOrNull(string? stored, string field) => stored is null ? null : Open(stored, field);
 

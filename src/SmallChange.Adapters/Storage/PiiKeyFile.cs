@@ -38,7 +38,30 @@ public static class PiiKeyFile
     {
         var path = PathFor(db, configured);
         var ring = LoadOrCreate(path, now);
-        return new PersonalData(ring, () => File.Exists(path) ? Read(path!) : null);
+        var seen = Stamp(path!);
+        return new PersonalData(
+            ring,
+            reload: () => File.Exists(path) ? Read(path!) : null,
+            poll: () =>
+            {
+                // A rotation replaces the file (rename), so its change time and size tell; a failed read keeps the ring in use.
+                var stamp = Stamp(path!);
+                if (stamp == seen)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    var fresh = Read(path!);
+                    seen = stamp;
+                    return fresh;
+                }
+                catch (Exception e) when (e is PiiKeyFileException or IOException)
+                {
+                    return null;
+                }
+            });
     }
 
     /// <summary>Reads the ring at <paramref name="path"/>, creating a fresh one there if the file does not exist.</summary>
@@ -63,6 +86,12 @@ public static class PiiKeyFile
         }
 
         return ring;
+    }
+
+    private static (DateTime, long) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
     }
 
     public static PiiKeyRing Read(string path)

@@ -10,7 +10,7 @@ public sealed partial class PostgresStore
     /// </summary>
     private async Task SealOnFirstOpen(CancellationToken ct)
     {
-        var check = PersonalData.Ring.Index("smallchange", "pii_state.ring_check");
+        var check = PersonalData.RingCheck;
         var (stored, sealedAll) = await WriteAsync(async tx =>
         {
             var t = (PostgresTx)tx;

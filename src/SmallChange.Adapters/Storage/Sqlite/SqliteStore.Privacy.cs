@@ -9,7 +9,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task SealOnFirstOpen(CancellationToken ct)
     {
-        var check = PersonalData.Ring.Index("smallchange", "pii_state.ring_check");
+        var check = PersonalData.RingCheck;
         var (stored, sealedAll) = await WriteAsync(tx =>
         {
             var t = (SqliteTx)tx;
