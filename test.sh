@@ -44,6 +44,9 @@ cleanup() {
         fi
         rm -rf "$PG_DIR"
     fi
+    if [[ -n "${PII_DIR:-}" && -d "$PII_DIR" ]]; then
+        rm -rf "$PII_DIR"
+    fi
     exit "$rc"
 }
 trap cleanup EXIT
@@ -124,6 +127,13 @@ if [[ -n "${SMALLCHANGE_TEST_POSTGRES:-}" ]]; then
     log "using the PostgreSQL given in SMALLCHANGE_TEST_POSTGRES"
 else
     start_postgres
+fi
+
+# The personal-data key ring the PostgreSQL tests (and the smallchange processes they start) share: PostgreSQL has no
+# default key file (docs/privacy.md). Without this, tests/Shared/TestPostgres.cs makes one per test process.
+if [[ -z "${SMALLCHANGE_PII_KEY_FILE:-}" ]]; then
+    PII_DIR=$(mktemp -d "${TMPDIR:-/tmp}/smallchange-pii.XXXXXXXX")
+    export SMALLCHANGE_PII_KEY_FILE="$PII_DIR/pii-keys.json"
 fi
 
 # ---- Chromium for the browser tests ----------------------------------------------------------------------------

@@ -332,6 +332,8 @@ sc() { dotnet "$BIN" "$@"; }
 
 DB="Host=127.0.0.1:$P1,127.0.0.1:$P2;Username=postgres;Database=smallchange;Target Session Attributes=read-write${HA_DB_OPTIONS:+;$HA_DB_OPTIONS}"
 log "db: $DB"
+# The personal-data key ring every node shares (PostgreSQL has no default file; docs/privacy.md).
+export SMALLCHANGE_PII_KEY_FILE="$W/pii-keys.json"
 sc migrate --db "$DB" >"$W/migrate.log" 2>&1 || { cat "$W/migrate.log" >&2; die "migrate failed"; }
 OPERATOR_KEY=$(sc keys create-operator --db "$DB" 2>"$W/keys.log" | grep -o 'sck_[A-Za-z0-9_.-]*' | tail -1) || true
 [[ -n "$OPERATOR_KEY" ]] || { cat "$W/keys.log" >&2; die "keys create-operator printed no key"; }

@@ -7,7 +7,7 @@ try
 {
     return await CliRoot.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception ex) when (ex is StoreConfigurationException or ConfigurationException)
+catch (Exception ex) when (ex is StoreConfigurationException or ConfigurationException or SmallChange.Adapters.Storage.PiiKeyFileException)
 {
     Console.Error.WriteLine($"smallchange: {ex.Message}");
     return 2;

@@ -11,6 +11,23 @@ public static class TestPostgres
 {
     public const string Variable = "SMALLCHANGE_TEST_POSTGRES";
 
+    /// <summary>
+    /// PostgreSQL has no default personal-data key file (docs/privacy.md): every store the tests open, and every
+    /// <c>smallchange</c> process they start, reads the ring from <c>SMALLCHANGE_PII_KEY_FILE</c>. <c>./test.sh</c> sets it
+    /// for the whole run; otherwise each test process gets a fresh file of its own (created on first use).
+    /// </summary>
+#pragma warning disable CA2255 // a test assembly's setup, not a library's
+    [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void UsePersonalDataKeyFile()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SMALLCHANGE_PII_KEY_FILE")))
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "smallchange-test-pii-" + Guid.NewGuid().ToString("N"));
+            Environment.SetEnvironmentVariable("SMALLCHANGE_PII_KEY_FILE", Path.Combine(dir, "pii-keys.json"));
+        }
+    }
+
     public static string BaseConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } s
             ? s

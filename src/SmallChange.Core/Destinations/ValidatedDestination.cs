@@ -81,9 +81,18 @@ public sealed class ValidatedDestination
 
     public override string ToString() => $"ValidatedDestination {{ Kind = {Kind}, SubType = {SubType}, Masked = {Masked} }}";
 
-    private byte[] FingerprintMaterial()
+    /// <summary>
+    /// <see cref="Fingerprint"/> of a stored destination from its parts (kind, sub-type, institution and canonical value):
+    /// the store keeps only a keyed form of it and computes this again when it reads a destination.
+    /// </summary>
+    public static string FingerprintOf(DestinationKind kind, string subType, string? institution, string normalizedValue) =>
+        Convert.ToHexStringLower(SHA256.HashData(FingerprintMaterial(kind, subType, institution, normalizedValue)));
+
+    private byte[] FingerprintMaterial() => FingerprintMaterial(Kind, SubType, Institution, NormalizedValue);
+
+    private static byte[] FingerprintMaterial(DestinationKind kind, string subType, string? institution, string normalizedValue)
     {
-        var kind = Kind switch
+        var k = kind switch
         {
             DestinationKind.BankAccount => "bank_account",
             DestinationKind.DigitalWallet => "digital_wallet",
@@ -91,6 +100,6 @@ public sealed class ValidatedDestination
             DestinationKind.Crypto => "crypto",
             _ => throw new InvalidOperationException("Unknown destination kind."),
         };
-        return Encoding.UTF8.GetBytes($"v1|{kind}|{SubType}|{Institution}|{NormalizedValue}");
+        return Encoding.UTF8.GetBytes($"v1|{k}|{subType}|{institution}|{normalizedValue}");
     }
 }

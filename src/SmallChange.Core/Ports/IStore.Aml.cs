@@ -14,10 +14,13 @@ public sealed record AmlHistory(IReadOnlyList<AmlCredit> Credits, IReadOnlyList<
 /// <summary>A credit found in the ledger's log, for the credit monitor: its leaf index, holder, transfer and what the rules see.</summary>
 public sealed record LoggedCredit(long LeafIndex, HolderId Holder, TransferId Transfer, AmlCredit Credit);
 
-/// <summary>One destination as the replay needs it: who registered which fingerprint when.</summary>
+/// <summary>
+/// One destination as the replay needs it: who registered which fingerprint when. The fingerprint is the stored, keyed
+/// form (equal for equal accounts, comparable with <see cref="ReplayCashout.Fingerprint"/>, not with a destination's own).
+/// </summary>
 public sealed record DestinationUse(string Fingerprint, HolderId Holder, DateTimeOffset CreatedAt);
 
-/// <summary>A stored cash-out as the replay needs it (any state), with its destination's details.</summary>
+/// <summary>A stored cash-out as the replay needs it (any state), with its destination's details (its fingerprint in the stored, keyed form).</summary>
 public sealed record ReplayCashout(CashoutId Id, HolderId Holder, AmlCashout Cashout, string Fingerprint, bool TravelRuleDataPresent, CashoutState State);
 
 /// <summary>A stored credit as the replay needs it.</summary>

@@ -34,7 +34,7 @@ public static class ApiKeyCommands
                 return 2;
             }
 
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var now = DateTimeOffset.UtcNow;
             var (plaintext, hash) = ApiKeys.NewSecretFor(id);
@@ -59,7 +59,7 @@ public static class ApiKeyCommands
         cmd.SetAction(async (parse, ct) =>
         {
             var id = parse.GetValue(KeyId)!;
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             if (!await store.WriteAsync(tx => tx.RevokeApiKey(id, DateTimeOffset.UtcNow), ct))
             {
@@ -78,7 +78,7 @@ public static class ApiKeyCommands
         var cmd = new Command("list-api-keys", "List API keys (ids, scope, state; never secrets)");
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             string? cursor = null;
             Console.WriteLine("key_id\tscope\taccess\tsource\tstatus\tcreated_at\tlabel");

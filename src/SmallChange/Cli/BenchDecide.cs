@@ -86,7 +86,8 @@ public static class BenchDecide
             try
             {
                 var result = await Run(db, folder, Math.Clamp(parse.GetValue(holders), 10, 200_000), Math.Clamp(parse.GetValue(days), 8, 366),
-                    Math.Clamp(parse.GetValue(decisions), 100, 10_000_000), Math.Clamp(parse.GetValue(concurrency), 1, 256), ct);
+                    Math.Clamp(parse.GetValue(decisions), 100, 10_000_000), Math.Clamp(parse.GetValue(concurrency), 1, 256), ct,
+                    explicitDb ? parse.GetValue(CliRoot.PiiKeys) : null);
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(JsonSerializer.Serialize(result, ApiJson.Options));
@@ -108,7 +109,7 @@ public static class BenchDecide
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm" })
+                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
                     {
                         File.Delete(f);
                     }
@@ -120,13 +121,13 @@ public static class BenchDecide
 
     private sealed record Subject(Holder Holder, Destination Destination, Money Amount);
 
-    public static async Task<DecideResult> Run(string db, string listsFolder, int holderCount, int days, int decisionCount, int concurrency, CancellationToken ct)
+    public static async Task<DecideResult> Run(string db, string listsFolder, int holderCount, int days, int decisionCount, int concurrency, CancellationToken ct, string? piiKeys = null)
     {
         var configDir = Path.Combine(AppContext.BaseDirectory, "config");
         var setup = PayoutConfig.Load(configDir);
         var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
         var clock = new SimulatedClock(end.AddDays(-days));
-        await using var store = StoreFactory.Open(db, clock);
+        await using var store = StoreFactory.Open(db, clock, piiKeys);
         await store.MigrateAsync(ct);
 
         // The lists, loaded and indexed the way the server does it.

@@ -47,7 +47,8 @@ public static class BenchIngest
             try
             {
                 var result = await Run(db, parse.GetValue(credits), Math.Clamp(parse.GetValue(batch), 1, CreditService.MaxBatch),
-                    parse.GetValue(holders), TimeSpan.FromSeconds(parse.GetValue(baselineSeconds)), Math.Clamp(parse.GetValue(producers), 1, 64), ct);
+                    parse.GetValue(holders), TimeSpan.FromSeconds(parse.GetValue(baselineSeconds)), Math.Clamp(parse.GetValue(producers), 1, 64), ct,
+                    explicitDb ? parse.GetValue(CliRoot.PiiKeys) : null);
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(JsonSerializer.Serialize(result, ApiJson.Options));
@@ -68,7 +69,7 @@ public static class BenchIngest
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm" })
+                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
                     {
                         File.Delete(f);
                     }
@@ -169,12 +170,12 @@ public static class BenchIngest
             await pg.Scalar($"CREATE SCHEMA {schema}", ct);
             var b = Adapters.Storage.Postgres.PostgresConnectionString.Parse(db);
             b.SearchPath = schema;
-            store = Adapters.Storage.Postgres.PostgresStore.Open(b.ConnectionString, clock, log: false);
+            store = Adapters.Storage.Postgres.PostgresStore.Open(b.ConnectionString, clock, log: false, personalData: pg.PersonalData);
         }
         else
         {
             file = Path.Combine(Path.GetTempPath(), $"smallchange-bench-nolog-{Guid.NewGuid():N}.db");
-            store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false);
+            store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false, personalData: ((Adapters.Storage.IPersonalDataStore)logged).PersonalData);
         }
 
         try
@@ -198,10 +199,10 @@ public static class BenchIngest
         }
     }
 
-    public static async Task<IngestResult> Run(string db, int total, int batchSize, int holderCount, TimeSpan baselineFor, int producers, CancellationToken ct)
+    public static async Task<IngestResult> Run(string db, int total, int batchSize, int holderCount, TimeSpan baselineFor, int producers, CancellationToken ct, string? piiKeys = null)
     {
         var clock = TimeProvider.System;
-        await using var store = StoreFactory.Open(db, clock);
+        await using var store = StoreFactory.Open(db, clock, piiKeys);
         var now = clock.GetUtcNow();
         var source = new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], now);
         var key = ApiKeys.Issue(ApiKeyScope.Source, source.Id, "bench", now);

@@ -48,7 +48,7 @@ public static class BenchVerify
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".log-key.pem" })
+                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".log-key.pem", db + ".pii-keys.json" })
                     {
                         File.Delete(f);
                     }

@@ -183,7 +183,7 @@ public static class CasesCommand
 
     internal static async Task<IStore> Open(ParseResult parse, CancellationToken ct)
     {
-        var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+        var store = CliRoot.OpenStore(parse);
         await store.MigrateAsync(ct);
         return store;
     }

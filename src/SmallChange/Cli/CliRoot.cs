@@ -12,10 +12,21 @@ public static class CliRoot
         Recursive = true,
     };
 
+    public static readonly Option<string?> PiiKeys = new("--pii-keys")
+    {
+        Description = "Personal-data key ring file (JSON; created if missing). Default: SMALLCHANGE_PII_KEY_FILE, or <db>.pii-keys.json for SQLite; required for PostgreSQL",
+        Recursive = true,
+    };
+
+    /// <summary>The store named by <c>--db</c>, with the personal-data key ring of <c>--pii-keys</c>.</summary>
+    public static Core.Ports.IStore OpenStore(ParseResult parse, TimeProvider? clock = null) =>
+        Hosting.StoreFactory.Open(parse.GetValue(Db)!, clock ?? TimeProvider.System, parse.GetValue(PiiKeys));
+
     public static RootCommand Build()
     {
         var root = new RootCommand("SmallChange: aggregate micropayment balances and cash them out safely.");
         root.Options.Add(Db);
+        root.Options.Add(PiiKeys);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());

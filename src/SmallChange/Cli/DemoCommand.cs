@@ -47,7 +47,7 @@ public static class DemoCommand
 
             var configDir = parse.GetValue(config) is { } dir ? Path.GetFullPath(dir) : Path.Combine(AppContext.BaseDirectory, "config");
             var setup = PayoutConfig.Load(configDir);
-            var summary = await Simulation.Run(parse.GetValue(CliRoot.Db)!, setup, configDir, n, d, parse.GetValue(seed), ct);
+            var summary = await Simulation.Run(parse.GetValue(CliRoot.Db)!, setup, configDir, n, d, parse.GetValue(seed), ct, parse.GetValue(CliRoot.PiiKeys));
             Render(summary);
             return summary.VerifiedOk ? 0 : 1;
         });
@@ -113,12 +113,12 @@ internal static class Simulation
     private static readonly (string Country, Currency Currency)[] Countries =
         [("KR", Currencies.KRW), ("US", Currencies.USD), ("DE", Currencies.EUR), ("GB", Currencies.GBP), ("PH", Currencies.PHP), ("JP", Currencies.JPY)];
 
-    public static async Task<Summary> Run(string db, PayoutSetup setup, string configDir, int holderCount, int days, int seed, CancellationToken ct)
+    public static async Task<Summary> Run(string db, PayoutSetup setup, string configDir, int holderCount, int days, int seed, CancellationToken ct, string? piiKeys = null)
     {
         var rng = new Random(seed);
         var end = DateTimeOffset.UtcNow;
         var clock = new SimulatedClock(end.AddDays(-days));
-        await using var store = StoreFactory.Open(db, clock);
+        await using var store = StoreFactory.Open(db, clock, piiKeys);
         await store.MigrateAsync(ct);
         var engine = new LedgerEngine(clock);
         var accounts = new AccountDirectory(store);

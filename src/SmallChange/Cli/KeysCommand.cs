@@ -9,7 +9,7 @@ public static class KeysCommand
 {
     public static Command Create()
     {
-        var keys = new Command("keys", "API keys");
+        var keys = new Command("keys", "API keys, the checkpoint-signing key and the personal-data key ring");
         var op = new Command("create-operator", "Create an operator API key and print it (shown once)");
         var label = new Option<string>("--label") { DefaultValueFactory = _ => "operator" };
         var readOnly = new Option<bool>("--read-only") { Description = "The key may only read (GET); it cannot change anything" };
@@ -17,7 +17,7 @@ public static class KeysCommand
         op.Options.Add(readOnly);
         op.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var issued = ApiKeys.Issue(ApiKeyScope.Operator, null, parse.GetValue(label)!, DateTimeOffset.UtcNow,
                 parse.GetValue(readOnly) ? ApiKeyAccess.ReadOnly : ApiKeyAccess.Full);
@@ -30,6 +30,8 @@ public static class KeysCommand
         keys.Subcommands.Add(ApiKeyCommands.Revoke());
         keys.Subcommands.Add(ApiKeyCommands.List());
         keys.Subcommands.Add(RotateLogKey());
+        keys.Subcommands.Add(KeysPiiCommands.Rotate());
+        keys.Subcommands.Add(KeysPiiCommands.Retire());
         return keys;
     }
 
@@ -52,7 +54,7 @@ public static class KeysCommand
                 return 2;
             }
 
-            await using var store = StoreFactory.Open(db, TimeProvider.System);
+            await using var store = StoreFactory.Open(db, TimeProvider.System, parse.GetValue(CliRoot.PiiKeys));
             await store.MigrateAsync(ct);
             var now = DateTimeOffset.UtcNow;
             if (File.Exists(path))

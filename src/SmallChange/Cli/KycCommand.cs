@@ -34,7 +34,7 @@ public static class KycCommand
         cmd.Options.Add(limit);
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var service = new KycService(store, new ManualReviewQueue(), TimeProvider.System);
             var page = await service.Queue(null, Math.Clamp(parse.GetValue(limit), 1, 500), ct);
@@ -68,7 +68,7 @@ public static class KycCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var found = await new KycService(store, new ManualReviewQueue(), TimeProvider.System).Get(new KycSubmissionId(parse.GetValue(id)), ct);
             if (found is not { } f)
@@ -129,7 +129,7 @@ public static class KycCommand
                 return 2;
             }
 
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var service = new KycService(store, new ManualReviewQueue(), TimeProvider.System);
             var result = await service.Decide(new KycSubmissionId(parse.GetValue(id)), KycWire.DecisionFromWire(parse.GetValue(decision))!.Value,

@@ -10,7 +10,7 @@ public static class MigrateCommand
         var cmd = new Command("migrate", "Apply pending numbered migrations to the database");
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             var applied = await store.MigrateAsync(ct);
             Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
             return 0;

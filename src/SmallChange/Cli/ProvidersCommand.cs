@@ -25,7 +25,7 @@ public static class ProvidersCommand
         {
             var dir = parse.GetValue(config) is { } d ? Path.GetFullPath(d) : Path.Combine(AppContext.BaseDirectory, "config");
             var setup = PayoutConfig.Load(dir);
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var service = new ProviderTrustService(store, setup.Catalog, TimeProvider.System);
             var now = DateTimeOffset.UtcNow;

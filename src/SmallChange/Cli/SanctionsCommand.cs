@@ -67,7 +67,7 @@ public static class SanctionsCommand
                 return Fail(error);
             }
 
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var service = new SanctionsListService(store, TimeProvider.System, null, Fallback(parse.GetValue(lists)));
             var result = await service.Import(read.List!, read.Files, ct);
@@ -129,7 +129,7 @@ public static class SanctionsCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var versions = await new SanctionsListService(store, TimeProvider.System).Versions(parse.GetValue(list), ct);
             if (parse.GetValue(json))
@@ -169,7 +169,7 @@ public static class SanctionsCommand
                 return Fail("--lists: the folder does not exist.");
             }
 
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
             var report = await new SanctionsListService(store, TimeProvider.System, null, Fallback(parse.GetValue(lists))).RescreenAndFile(ct);
             if (parse.GetValue(json))

@@ -52,7 +52,7 @@ public static class ServeCommand
                 options = options with { ConfigDir = Path.GetFullPath(dir) };
             }
 
-            await using var store = StoreFactory.Open(options.Db, options.Clock);
+            await using var store = StoreFactory.Open(options.Db, options.Clock, parse.GetValue(CliRoot.PiiKeys));
             await store.MigrateAsync(ct);
             await using var app = SmallChangeHost.Build(options, store);
             if (parse.GetValue(demo))

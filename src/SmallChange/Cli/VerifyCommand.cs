@@ -20,7 +20,7 @@ public static class VerifyCommand
         var cmd = new Command("verify", "Check the ledger (every currency balances, balances equal their transfers, no negative wallet) and recompute its verifiable log");
         cmd.SetAction(async (parse, ct) =>
         {
-            await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+            await using var store = CliRoot.OpenStore(parse);
             await store.MigrateAsync(ct);
 
             // One pass over the transfers recomputes the log and sums every account's totals; the SQLite account chains
@@ -159,7 +159,7 @@ public static class VerifyCommand
             }
             else
             {
-                await using var store = StoreFactory.Open(parse.GetValue(CliRoot.Db)!, TimeProvider.System);
+                await using var store = CliRoot.OpenStore(parse);
                 keys = Trusted(parse.GetValue(key) ?? []) ?? new CheckpointVerifier();
                 if (keys.KeyIds.Count == 0)
                 {

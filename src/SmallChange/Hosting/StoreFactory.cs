@@ -1,3 +1,4 @@
+using SmallChange.Adapters.Storage;
 using SmallChange.Adapters.Storage.Postgres;
 using SmallChange.Adapters.Storage.Sqlite;
 using SmallChange.Core.Ports;
@@ -13,13 +14,24 @@ public static class StoreFactory
 {
     public const string DefaultDb = "smallchange.db";
 
-    public static IStore Open(string db, TimeProvider clock)
+    /// <param name="piiKeys">The personal-data key ring file (<c>--pii-keys</c>); see <see cref="PiiKeyFile.PathFor"/> for the default.</param>
+    public static IStore Open(string db, TimeProvider clock, string? piiKeys = null)
     {
+        PersonalData personalData;
+        try
+        {
+            personalData = PiiKeyFile.For(db, piiKeys, clock.GetUtcNow());
+        }
+        catch (PiiKeyFileException e)
+        {
+            throw new StoreConfigurationException(e.Message);
+        }
+
         if (PostgresConnectionString.IsPostgres(db))
         {
             try
             {
-                return PostgresStore.Open(db, clock, RetryBudget());
+                return PostgresStore.Open(db, clock, RetryBudget(), personalData: personalData);
             }
             catch (ArgumentException e)
             {
@@ -27,7 +39,7 @@ public static class StoreFactory
             }
         }
 
-        return SqliteStore.Open(db, clock);
+        return SqliteStore.Open(db, clock, personalData: personalData);
     }
 
     /// <summary>

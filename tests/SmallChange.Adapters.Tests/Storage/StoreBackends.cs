@@ -13,6 +13,12 @@ public interface IStoreBackend
 
     /// <summary>Runs raw SQL against the store's database with the append-only rules switched off: a tamperer's view.</summary>
     Task Tamper(IStore store, string sql);
+
+    /// <summary>Every value of one column as stored (raw SQL, text), for checking what is at rest.</summary>
+    Task<List<string?>> RawColumn(IStore store, string sql);
+
+    /// <summary>Another store on the same database (another process or node), migrated, optionally with another key ring.</summary>
+    Task<IStore> Reopen(IStore store, TimeProvider clock, SmallChange.Adapters.Storage.PersonalData? personalData = null);
 }
 
 public sealed class SqliteBackend : IStoreBackend
@@ -52,6 +58,30 @@ public sealed class SqliteBackend : IStoreBackend
         cmd.CommandText = string.Join("\n", drops) + "\n" + sql;
         await cmd.ExecuteNonQueryAsync();
     }
+
+    public async Task<List<string?>> RawColumn(IStore store, string sql)
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_paths[store]};Pooling=False");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        var list = new List<string?>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            list.Add(r.IsDBNull(0) ? null : r.GetValue(0) is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return list;
+    }
+
+    public async Task<IStore> Reopen(IStore store, TimeProvider clock, SmallChange.Adapters.Storage.PersonalData? personalData = null)
+    {
+        var other = SqliteStore.Open(_paths[store], clock, personalData: personalData);
+        _paths[other] = _paths[store];
+        await other.MigrateAsync();
+        return other;
+    }
 }
 
 /// <summary>A fresh schema per store on the test server (see <see cref="SmallChange.Testing.TestPostgres"/>).</summary>
@@ -77,5 +107,28 @@ public sealed class PostgresBackend : IStoreBackend
         // As a superuser: replica mode skips the triggers that keep the ledger and the log append-only.
         await using var cmd = new Npgsql.NpgsqlCommand("SET session_replication_role = replica; " + sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task<List<string?>> RawColumn(IStore store, string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_schemas[store]);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        var list = new List<string?>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            list.Add(r.IsDBNull(0) ? null : r.GetValue(0) is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return list;
+    }
+
+    public async Task<IStore> Reopen(IStore store, TimeProvider clock, SmallChange.Adapters.Storage.PersonalData? personalData = null)
+    {
+        var other = PostgresStore.Open(_schemas[store], clock, personalData: personalData);
+        _schemas[other] = _schemas[store];
+        await other.MigrateAsync();
+        return other;
     }
 }

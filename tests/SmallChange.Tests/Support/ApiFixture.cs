@@ -85,10 +85,19 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
             return 0;
         });
         OperatorKey = op.Plaintext;
-        App = SmallChangeHost.Build(options, Store, b => b.WebHost.UseTestServer());
+        App = SmallChangeHost.Build(options, Store, b =>
+        {
+            b.WebHost.UseTestServer();
+            ConfigureHost(b);
+        });
         await App.StartAsync();
         Operator = Client(OperatorKey);
         Anonymous = Client(null);
+    }
+
+    /// <summary>Further host setup by a fixture of its own (a log sink), after the host's own.</summary>
+    protected virtual void ConfigureHost(WebApplicationBuilder builder)
+    {
     }
 
     /// <summary>A client on the test server sending <paramref name="apiKey"/> as a bearer token (none when null).</summary>

@@ -19,7 +19,7 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// </list>
 /// Reads run in a REPEATABLE READ transaction: one consistent snapshot for the whole read.
 /// </summary>
-public sealed class PostgresStore : IStore
+public sealed partial class PostgresStore : IStore, IPersonalDataStore
 {
     private readonly NpgsqlDataSource _source;
     private readonly TimeProvider _clock;
@@ -29,13 +29,17 @@ public sealed class PostgresStore : IStore
     /// <summary>The log's frontier after this store's last append (checked against the database before each use).</summary>
     private volatile Core.Audit.MerkleFrontier? _frontier;
 
-    private PostgresStore(NpgsqlDataSource source, TimeProvider clock, PostgresRetry retry, bool logEnabled)
+    private PostgresStore(NpgsqlDataSource source, TimeProvider clock, PostgresRetry retry, bool logEnabled, PersonalData personalData)
     {
         _source = source;
         _clock = clock;
         _retry = retry;
         _logEnabled = logEnabled;
+        PersonalData = personalData;
     }
+
+    /// <summary>How personal data is sealed in this database (docs/privacy.md).</summary>
+    public PersonalData PersonalData { get; }
 
     public string Backend => "postgres";
 
@@ -50,8 +54,12 @@ public sealed class PostgresStore : IStore
     /// connects until the first use. <paramref name="retryBudget"/> bounds how long a write keeps retrying while
     /// the database is unreachable (for example during a failover) before the error reaches the caller.
     /// </summary>
-    /// <remarks><paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).</remarks>
-    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true)
+    /// <remarks>
+    /// <paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).
+    /// Without <paramref name="personalData"/> the key ring comes from <see cref="PiiKeyFile"/> (<c>SMALLCHANGE_PII_KEY_FILE</c>;
+    /// PostgreSQL has no default file).
+    /// </remarks>
+    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true, PersonalData? personalData = null)
     {
         var b = PostgresConnectionString.Parse(connectionString);
         // NpgsqlConnectionStringBuilder.ContainsKey says whether a keyword exists, not whether it was given: a setting
@@ -88,9 +96,11 @@ public sealed class PostgresStore : IStore
             b.NoResetOnClose = true;
         }
 
+        clock ??= TimeProvider.System;
+        personalData ??= PiiKeyFile.For(connectionString, null, clock.GetUtcNow());
         var ds = Build(b);
         var description = Describe(b);
-        return new PostgresStore(ds, clock ?? TimeProvider.System, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description), log)
+        return new PostgresStore(ds, clock, new PostgresRetry(retryBudget ?? TimeSpan.FromSeconds(30), description), log, personalData)
         {
             Description = description,
             Settings = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Password = null },
@@ -138,7 +148,7 @@ public sealed class PostgresStore : IStore
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
     {
-        return await _retry.Run(async () =>
+        var migrated = await _retry.Run(async () =>
         {
             await using var conn = await _source.OpenConnectionAsync(ct);
             // One node migrates at a time (per schema); the others wait and then find nothing to do.
@@ -199,6 +209,8 @@ public sealed class PostgresStore : IStore
                 }
             }
         }, _source, ct);
+        await SealOnFirstOpen(ct);
+        return migrated;
     }
 
     public Task<T> WriteAsync<T>(Func<IStoreTx, ValueTask<T>> work, CancellationToken ct = default) =>
@@ -206,7 +218,7 @@ public sealed class PostgresStore : IStore
         {
             await using var conn = await _source.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var stx = new PostgresTx(conn, tx, _clock) { LogEnabled = _logEnabled };
+            var stx = new PostgresTx(conn, tx, _clock, PersonalData) { LogEnabled = _logEnabled };
             try
             {
                 var result = await work(stx);
@@ -228,7 +240,7 @@ public sealed class PostgresStore : IStore
         {
             await using var conn = await _source.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            var result = await work(new PostgresTx(conn, tx, _clock));
+            var result = await work(new PostgresTx(conn, tx, _clock, PersonalData));
             await tx.CommitAsync(ct);
             return result;
         }, _source, ct);

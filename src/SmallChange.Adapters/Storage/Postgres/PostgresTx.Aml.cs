@@ -90,7 +90,7 @@ internal sealed partial class PostgresTx
     }
 
     public async ValueTask<int> OtherHoldersOnDestination(string fingerprint, HolderId holder) =>
-        checked((int)(long)(await One(r => (object)r.GetInt64(0), "SELECT COUNT(DISTINCT holder_id) FROM destinations WHERE fingerprint = $1 AND holder_id <> $2", fingerprint, holder.Value))!);
+        checked((int)(long)(await One(r => (object)r.GetInt64(0), "SELECT COUNT(DISTINCT holder_id) FROM destinations WHERE fingerprint = $1 AND holder_id <> $2", pii.FingerprintIndex(fingerprint), holder.Value))!);
 
     public async ValueTask<IReadOnlyList<LoggedCredit>> CreditsInLog(long from, long to) =>
         await Many(r => new LoggedCredit(r.GetInt64(0), new HolderId(r.GetGuid(1)), new TransferId(r.GetGuid(2)), ReadAmlCredit(r, 3)),

@@ -36,15 +36,21 @@ internal sealed partial class PostgresTx
 
     // ---- destinations --------------------------------------------------------------------------
 
-    private static Destination ReadDestination(NpgsqlDataReader r) => new(
-        new DestinationId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), (DestinationKind)r.GetInt32(2), r.GetString(3),
-        r.GetString(4), CurrencyOf(r.GetString(5)), r.GetString(6), r.GetString(7), r.GetString(8), StringOrNull(r, 9), StringOrNull(r, 10),
-        StringOrNull(r, 11), StringOrNull(r, 12), Time(r, 13));
+    private Destination ReadDestination(NpgsqlDataReader r)
+    {
+        var kind = (DestinationKind)r.GetInt32(2);
+        var (value, institution, name, fingerprint) = pii.OpenDestination(kind, r.GetString(3), r.GetString(8), StringOrNull(r, 9), StringOrNull(r, 10));
+        return new(
+            new DestinationId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), kind, r.GetString(3),
+            r.GetString(4), CurrencyOf(r.GetString(5)), r.GetString(6), fingerprint, value, institution, name,
+            StringOrNull(r, 11), StringOrNull(r, 12), Time(r, 13));
+    }
 
     public async ValueTask InsertDestination(Destination d) =>
         await Exec($"INSERT INTO destinations ({DestinationColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            d.Id.Value, d.Holder.Value, (int)d.Kind, d.SubType, d.Country, d.Currency.Code, d.Masked, d.Fingerprint, d.Value,
-            d.Institution, d.AccountHolderName, d.Network, d.Asset, Ts(d.CreatedAt));
+            d.Id.Value, d.Holder.Value, (int)d.Kind, d.SubType, d.Country, d.Currency.Code, d.Masked, pii.FingerprintIndex(d.Fingerprint),
+            pii.Seal(d.Value, PersonalData.DestinationValue), pii.SealOrNull(d.Institution, PersonalData.DestinationInstitution),
+            pii.SealOrNull(d.AccountHolderName, PersonalData.DestinationAccountHolderName), d.Network, d.Asset, Ts(d.CreatedAt));
 
     public async ValueTask<Destination?> GetDestination(DestinationId id) =>
         await One(ReadDestination, $"SELECT {DestinationColumns} FROM destinations WHERE id = $1", id.Value);
@@ -152,7 +158,7 @@ internal sealed partial class PostgresTx
         (await One(ReadSandbox,
             $"INSERT INTO sandbox_payments AS s ({SandboxColumns}) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10) " +
             $"ON CONFLICT (provider_id, idempotency_key) DO UPDATE SET deliveries = s.deliveries + 1 RETURNING {SandboxColumns}",
-            p.ProviderId, p.IdempotencyKey, p.Cashout.Value, p.NetUnits, p.Currency, p.DestinationFingerprint, p.Outcome,
+            p.ProviderId, p.IdempotencyKey, p.Cashout.Value, p.NetUnits, p.Currency, pii.FingerprintIndex(p.DestinationFingerprint), p.Outcome,
             Ts(p.ReceivedAt), Ts(p.SettleAt), TsOrNull(p.ReturnAt)))!;
 
     public async ValueTask<SandboxPayment?> GetSandboxPayment(string providerId, string idempotencyKey) =>

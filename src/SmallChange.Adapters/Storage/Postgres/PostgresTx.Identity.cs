@@ -16,8 +16,9 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresTx
 {
-    private static PortalUser ReadPortalUser(NpgsqlDataReader r) => new(
-        new PortalUserId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), new EmailAddress(r.GetString(2)), r.GetString(3),
+    private PortalUser ReadPortalUser(NpgsqlDataReader r) => new(
+        new PortalUserId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), new EmailAddress(pii.Open(r.GetString(2), PersonalData.PortalEmail)),
+        pii.Open(r.GetString(3), PersonalData.PortalNormalizedEmail),
         r.GetBoolean(4), StringOrNull(r, 5), r.GetString(6), r.GetString(7), r.GetBoolean(8), TimeOrNull(r, 9), r.GetInt32(10),
         r.GetBoolean(11), StringOrNull(r, 12), r.IsDBNull(13) ? null : r.GetInt64(13), Time(r, 14));
 
@@ -25,23 +26,24 @@ internal sealed partial class PostgresTx
         await One(ReadPortalUser, $"SELECT {PortalUserColumns} FROM portal_users WHERE id = $1", id.Value);
 
     public async ValueTask<PortalUser?> FindPortalUserByEmail(string normalizedEmail) =>
-        await One(ReadPortalUser, $"SELECT {PortalUserColumns} FROM portal_users WHERE normalized_email = $1", normalizedEmail);
+        await One(ReadPortalUser, $"SELECT {PortalUserColumns} FROM portal_users WHERE email_index = $1", pii.EmailIndex(normalizedEmail));
 
     public async ValueTask<PortalUser?> FindPortalUserByHolder(HolderId holder) =>
         await One(ReadPortalUser, $"SELECT {PortalUserColumns} FROM portal_users WHERE holder_id = $1", holder.Value);
 
     public async ValueTask InsertPortalUser(PortalUser u) =>
-        await Exec($"INSERT INTO portal_users ({PortalUserColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            u.Id.Value, u.Holder.Value, u.Email.Value, u.NormalizedEmail, u.EmailConfirmed, u.PasswordHash, u.SecurityStamp, u.ConcurrencyStamp,
+        await Exec($"INSERT INTO portal_users ({PortalUserColumns}, email_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            u.Id.Value, u.Holder.Value, pii.Seal(u.Email.Value, PersonalData.PortalEmail), pii.Seal(u.NormalizedEmail, PersonalData.PortalNormalizedEmail), u.EmailConfirmed, u.PasswordHash, u.SecurityStamp, u.ConcurrencyStamp,
             u.LockoutEnabled, TsOrNull(u.LockoutEnd), u.AccessFailedCount, u.TwoFactorEnabled, u.ProtectedAuthenticatorKey,
-            u.LastTotpStep is { } step ? step : DBNull.Value, Ts(u.CreatedAt));
+            u.LastTotpStep is { } step ? step : DBNull.Value, Ts(u.CreatedAt), pii.EmailIndex(u.NormalizedEmail));
 
     public async ValueTask<bool> UpdatePortalUser(PortalUser u, string expectedConcurrencyStamp) =>
         await Exec(
             "UPDATE portal_users SET email = $3, normalized_email = $4, email_confirmed = $5, password_hash = $6, security_stamp = $7, " +
-            "concurrency_stamp = $8, lockout_enabled = $9, two_factor_enabled = $10, authenticator_key = $11 WHERE id = $1 AND concurrency_stamp = $2",
-            u.Id.Value, expectedConcurrencyStamp, u.Email.Value, u.NormalizedEmail, u.EmailConfirmed, u.PasswordHash, u.SecurityStamp,
-            u.ConcurrencyStamp, u.LockoutEnabled, u.TwoFactorEnabled, u.ProtectedAuthenticatorKey) == 1;
+            "concurrency_stamp = $8, lockout_enabled = $9, two_factor_enabled = $10, authenticator_key = $11, email_index = $12 WHERE id = $1 AND concurrency_stamp = $2",
+            u.Id.Value, expectedConcurrencyStamp, pii.Seal(u.Email.Value, PersonalData.PortalEmail), pii.Seal(u.NormalizedEmail, PersonalData.PortalNormalizedEmail),
+            u.EmailConfirmed, u.PasswordHash, u.SecurityStamp,
+            u.ConcurrencyStamp, u.LockoutEnabled, u.TwoFactorEnabled, u.ProtectedAuthenticatorKey, pii.EmailIndex(u.NormalizedEmail)) == 1;
 
     public async ValueTask<bool> DeletePortalUser(PortalUserId id)
     {
@@ -111,8 +113,8 @@ internal sealed partial class PostgresTx
     // ---- Data Protection key ring ----------------------------------------------------------------
 
     public async ValueTask<IReadOnlyList<StoredXmlKey>> ListDataProtectionKeys() =>
-        await Many(r => new StoredXmlKey(r.GetString(0), r.GetString(1), Time(r, 2)), "SELECT name, xml, created_at FROM data_protection_keys ORDER BY created_at, name");
+        await Many(r => new StoredXmlKey(r.GetString(0), pii.Open(r.GetString(1), PersonalData.DataProtectionKeyXml), Time(r, 2)), "SELECT name, xml, created_at FROM data_protection_keys ORDER BY created_at, name");
 
     public async ValueTask InsertDataProtectionKey(StoredXmlKey key) =>
-        await Exec("INSERT INTO data_protection_keys (name, xml, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", key.Name, key.Xml, Ts(key.CreatedAt));
+        await Exec("INSERT INTO data_protection_keys (name, xml, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", key.Name, pii.Seal(key.Xml, PersonalData.DataProtectionKeyXml), Ts(key.CreatedAt));
 }

@@ -10,9 +10,9 @@ namespace SmallChange.Adapters.Storage.Postgres;
 
 internal sealed partial class PostgresTx
 {
-    private static KycSubmission ReadKycSubmission(NpgsqlDataReader r) => new(
+    private KycSubmission ReadKycSubmission(NpgsqlDataReader r) => new(
         new KycSubmissionId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), r.GetInt32(2),
-        PersonalData.UnprotectIdentity(r.GetString(3)),
+        pii.OpenIdentity(r.GetString(3)),
         KycWire.StatusFromWire(r.GetString(4)) ?? throw new InvalidDataException("unknown KYC status"),
         r.GetString(5), r.GetString(6), Time(r, 7), StringOrNull(r, 8), TimeOrNull(r, 9), StringOrNull(r, 10));
 
@@ -60,12 +60,12 @@ internal sealed partial class PostgresTx
     {
         var rows = await Many(r => r.GetString(0),
             "SELECT identity FROM kyc_submissions WHERE holder_id = $1 AND status = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1", holder.Value);
-        return rows.Count == 0 ? null : PersonalData.UnprotectIdentity(rows[0]);
+        return rows.Count == 0 ? null : pii.OpenIdentity(rows[0]);
     }
 
     public async ValueTask InsertKycSubmission(KycSubmission s) =>
         await Exec($"INSERT INTO kyc_submissions ({KycSubmissionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            s.Id.Value, s.Holder.Value, s.TargetTier, PersonalData.ProtectIdentity(s.Identity), s.Status.ToWire(), s.Verifier,
+            s.Id.Value, s.Holder.Value, s.TargetTier, pii.SealIdentity(s.Identity), s.Status.ToWire(), s.Verifier,
             s.SubmittedBy, Ts(s.SubmittedAt), s.DecidedBy, TsOrNull(s.DecidedAt), s.DecisionReason);
 
     public async ValueTask<bool> DecideKycSubmission(KycSubmissionId id, KycStatus status, string decidedBy, string reason, DateTimeOffset at) =>

@@ -36,7 +36,7 @@ internal sealed partial class PostgresTx
     public async ValueTask<Page<NamedDestination>> ListNamedDestinations(string? cursor, int limit)
     {
         var after = Cursor.ToBytes(cursor, 16) is { } b ? ToGuid(b) : Guid.Empty;
-        var list = await Many(r => new NamedDestination(new DestinationId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), new PersonName(r.GetString(2))),
+        var list = await Many(r => new NamedDestination(new DestinationId(r.GetGuid(0)), new HolderId(r.GetGuid(1)), new PersonName(pii.Open(r.GetString(2), PersonalData.DestinationAccountHolderName))),
             "SELECT id, holder_id, account_holder_name FROM destinations WHERE account_holder_name IS NOT NULL AND id > $1 ORDER BY id LIMIT $2", after, limit + 1);
         return PageOf(list, limit, d => Cursor.FromBytes(ToBytes(d.Id.Value)));
     }

@@ -17,7 +17,7 @@ namespace SmallChange.Adapters.Storage.Postgres;
 /// parameter; Npgsql prepares the statements that repeat (Max Auto Prepare). Instants are truncated to whole
 /// microseconds here, as the SQLite store stores them, so both backends return the same values.
 /// </summary>
-internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock) : IStoreTx
+internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock, PersonalData pii) : IStoreTx
 {
     private int _savepoints;
 
@@ -195,8 +195,8 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
 
     // ---- holders and sources ---------------------------------------------------------------------
 
-    private static Holder ReadHolder(NpgsqlDataReader r) => new(
-        new HolderId(r.GetGuid(0)), r.GetString(1), new PersonName(r.GetString(2)), r.GetString(3),
+    private Holder ReadHolder(NpgsqlDataReader r) => new(
+        new HolderId(r.GetGuid(0)), r.GetString(1), pii.OpenHolderName(r.GetString(2)), r.GetString(3),
         (HolderStatus)r.GetInt32(4), r.GetInt32(5), Time(r, 6));
 
     public async ValueTask<Holder?> GetHolder(HolderId id) =>
@@ -242,7 +242,7 @@ internal sealed partial class PostgresTx(NpgsqlConnection conn, NpgsqlTransactio
 
     public async ValueTask InsertHolder(Holder h) =>
         await Exec($"INSERT INTO holders ({HolderColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            h.Id.Value, h.ExternalRef, h.Name.Value, h.Country, (int)h.Status, h.KycTier, Ts(h.CreatedAt));
+            h.Id.Value, h.ExternalRef, pii.SealHolderName(h.Name), h.Country, (int)h.Status, h.KycTier, Ts(h.CreatedAt));
 
     private static Source ReadSource(NpgsqlDataReader r) => new(
         new SourceId(r.GetGuid(0)), r.GetString(1),

@@ -12,7 +12,7 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// The in-process gate only avoids busy-waiting; correctness rests on SQLite's write lock, conditional
 /// updates and constraints.
 /// </summary>
-public sealed class SqliteStore : IStore
+public sealed partial class SqliteStore : IStore, IPersonalDataStore
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -30,18 +30,26 @@ public sealed class SqliteStore : IStore
 
     private readonly bool _logEnabled;
 
-    private SqliteStore(string connectionString, TimeProvider clock, bool logEnabled)
+    private SqliteStore(string connectionString, TimeProvider clock, bool logEnabled, PersonalData personalData)
     {
         _connectionString = connectionString;
         _clock = clock;
         _logEnabled = logEnabled;
+        PersonalData = personalData;
     }
+
+    /// <summary>How personal data is sealed in this database (docs/privacy.md).</summary>
+    public PersonalData PersonalData { get; }
 
     public string Backend => "sqlite";
 
     /// <summary>Opens (creating if needed) the database at a file path or a SQLite connection string.</summary>
-    /// <remarks><paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).</remarks>
-    public static SqliteStore Open(string pathOrConnectionString, TimeProvider? clock = null, bool log = true)
+    /// <remarks>
+    /// <paramref name="log"/> false leaves the verifiable log out: only for measuring what the log costs (bench ingest).
+    /// Without <paramref name="personalData"/> the key ring comes from <see cref="PiiKeyFile"/> (by default
+    /// <c>&lt;db&gt;.pii-keys.json</c>, created if missing).
+    /// </remarks>
+    public static SqliteStore Open(string pathOrConnectionString, TimeProvider? clock = null, bool log = true, PersonalData? personalData = null)
     {
         var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
             ? new SqliteConnectionStringBuilder(pathOrConnectionString)
@@ -55,11 +63,14 @@ public sealed class SqliteStore : IStore
             Directory.CreateDirectory(dir);
         }
 
-        return new SqliteStore(builder.ToString(), clock ?? TimeProvider.System, log);
+        clock ??= TimeProvider.System;
+        personalData ??= PiiKeyFile.For(pathOrConnectionString, null, clock.GetUtcNow());
+        return new SqliteStore(builder.ToString(), clock, log, personalData);
     }
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
     {
+        var done = new List<int>();
         await _writeGate.WaitAsync(ct);
         try
         {
@@ -76,7 +87,6 @@ public sealed class SqliteStore : IStore
                 }
             }
 
-            var done = new List<int>();
             foreach (var m in Migration.Load("Sqlite"))
             {
                 if (applied.Contains(m.Version))
@@ -105,12 +115,14 @@ public sealed class SqliteStore : IStore
             _writerTx?.Dispose();
             _writerTx = null;
             DropReaders();
-            return done;
         }
         finally
         {
             _writeGate.Release();
         }
+
+        await SealOnFirstOpen(ct);
+        return done;
     }
 
     public async Task<T> WriteAsync<T>(Func<IStoreTx, ValueTask<T>> work, CancellationToken ct = default)
@@ -119,7 +131,7 @@ public sealed class SqliteStore : IStore
         try
         {
             var conn = Writer();
-            _writerTx ??= new SqliteTx(conn) { LogEnabled = _logEnabled };
+            _writerTx ??= new SqliteTx(conn, PersonalData) { LogEnabled = _logEnabled };
             using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now.
             try
             {
@@ -153,7 +165,7 @@ public sealed class SqliteStore : IStore
             var conn = new SqliteConnection(_connectionString);
             conn.Open();
             Exec(conn, "PRAGMA busy_timeout = 30000");
-            reader = (conn, new SqliteTx(conn));
+            reader = (conn, new SqliteTx(conn, PersonalData));
         }
 
         var reuse = false;

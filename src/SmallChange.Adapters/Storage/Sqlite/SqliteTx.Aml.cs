@@ -87,7 +87,7 @@ internal sealed partial class SqliteTx
     }
 
     public ValueTask<int> OtherHoldersOnDestination(string fingerprint, HolderId holder) => ValueTask.FromResult(checked((int)(long)
-        Cmd("SELECT COUNT(DISTINCT holder_id) FROM destinations WHERE fingerprint = $p0 AND holder_id <> $p1", fingerprint, ToBytes(holder.Value)).ExecuteScalar()!));
+        Cmd("SELECT COUNT(DISTINCT holder_id) FROM destinations WHERE fingerprint = $p0 AND holder_id <> $p1", pii.FingerprintIndex(fingerprint), ToBytes(holder.Value)).ExecuteScalar()!));
 
     public ValueTask<IReadOnlyList<LoggedCredit>> CreditsInLog(long from, long to)
     {

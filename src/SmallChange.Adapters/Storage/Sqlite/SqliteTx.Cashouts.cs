@@ -47,16 +47,22 @@ internal sealed partial class SqliteTx
 
     // ---- destinations --------------------------------------------------------------------------
 
-    private static Destination ReadDestination(SqliteDataReader r) => new(
-        new DestinationId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), (DestinationKind)r.GetInt32(2), r.GetString(3),
-        r.GetString(4), Cur(r.GetString(5)), r.GetString(6), r.GetString(7), r.GetString(8), NullableString(r, 9), NullableString(r, 10),
-        NullableString(r, 11), NullableString(r, 12), FromMicros(r.GetInt64(13)));
+    private Destination ReadDestination(SqliteDataReader r)
+    {
+        var kind = (DestinationKind)r.GetInt32(2);
+        var (value, institution, name, fingerprint) = pii.OpenDestination(kind, r.GetString(3), r.GetString(8), NullableString(r, 9), NullableString(r, 10));
+        return new(
+            new DestinationId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), kind, r.GetString(3),
+            r.GetString(4), Cur(r.GetString(5)), r.GetString(6), fingerprint, value, institution, name,
+            NullableString(r, 11), NullableString(r, 12), FromMicros(r.GetInt64(13)));
+    }
 
     public ValueTask InsertDestination(Destination d)
     {
         Cmd($"INSERT INTO destinations ({DestinationColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13)",
-            ToBytes(d.Id.Value), ToBytes(d.Holder.Value), (int)d.Kind, d.SubType, d.Country, d.Currency.Code, d.Masked, d.Fingerprint, d.Value,
-            d.Institution, d.AccountHolderName, d.Network, d.Asset, ToMicros(d.CreatedAt)).ExecuteNonQuery();
+            ToBytes(d.Id.Value), ToBytes(d.Holder.Value), (int)d.Kind, d.SubType, d.Country, d.Currency.Code, d.Masked, pii.FingerprintIndex(d.Fingerprint),
+            pii.Seal(d.Value, PersonalData.DestinationValue), pii.SealOrNull(d.Institution, PersonalData.DestinationInstitution),
+            pii.SealOrNull(d.AccountHolderName, PersonalData.DestinationAccountHolderName), d.Network, d.Asset, ToMicros(d.CreatedAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 
@@ -226,7 +232,7 @@ internal sealed partial class SqliteTx
     {
         Cmd($"INSERT INTO sandbox_payments ({SandboxColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, 1, $p6, $p7, $p8, $p9) " +
             "ON CONFLICT (provider_id, idempotency_key) DO UPDATE SET deliveries = deliveries + 1",
-            p.ProviderId, p.IdempotencyKey, ToBytes(p.Cashout.Value), p.NetUnits, p.Currency, p.DestinationFingerprint, p.Outcome,
+            p.ProviderId, p.IdempotencyKey, ToBytes(p.Cashout.Value), p.NetUnits, p.Currency, pii.FingerprintIndex(p.DestinationFingerprint), p.Outcome,
             ToMicros(p.ReceivedAt), ToMicros(p.SettleAt), p.ReturnAt is { } ra ? ToMicros(ra) : null).ExecuteNonQuery();
         using var r = Cmd($"SELECT {SandboxColumns} FROM sandbox_payments WHERE provider_id = $p0 AND idempotency_key = $p1", p.ProviderId, p.IdempotencyKey).ExecuteReader();
         r.Read();

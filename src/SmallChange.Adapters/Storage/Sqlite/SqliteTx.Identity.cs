@@ -12,8 +12,9 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// <summary>Portal accounts, recovery codes, the inbox and the Data Protection key ring (0003_identity.sql).</summary>
 internal sealed partial class SqliteTx
 {
-    private static PortalUser ReadPortalUser(SqliteDataReader r) => new(
-        new PortalUserId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), new EmailAddress(r.GetString(2)), r.GetString(3),
+    private PortalUser ReadPortalUser(SqliteDataReader r) => new(
+        new PortalUserId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), new EmailAddress(pii.Open(r.GetString(2), PersonalData.PortalEmail)),
+        pii.Open(r.GetString(3), PersonalData.PortalNormalizedEmail),
         r.GetInt64(4) != 0, NullableString(r, 5), r.GetString(6), r.GetString(7), r.GetInt64(8) != 0,
         r.IsDBNull(9) ? null : FromMicros(r.GetInt64(9)), r.GetInt32(10), r.GetInt64(11) != 0, NullableString(r, 12),
         r.IsDBNull(13) ? null : r.GetInt64(13), FromMicros(r.GetInt64(14)));
@@ -28,7 +29,7 @@ internal sealed partial class SqliteTx
 
     public ValueTask<PortalUser?> FindPortalUserByEmail(string normalizedEmail)
     {
-        using var r = Cmd($"SELECT {PortalUserColumns} FROM portal_users WHERE normalized_email = $p0", normalizedEmail).ExecuteReader();
+        using var r = Cmd($"SELECT {PortalUserColumns} FROM portal_users WHERE email_index = $p0", pii.EmailIndex(normalizedEmail)).ExecuteReader();
         return ValueTask.FromResult(r.Read() ? ReadPortalUser(r) : null);
     }
 
@@ -40,19 +41,20 @@ internal sealed partial class SqliteTx
 
     public ValueTask InsertPortalUser(PortalUser u)
     {
-        Cmd($"INSERT INTO portal_users ({PortalUserColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14)",
-            ToBytes(u.Id.Value), ToBytes(u.Holder.Value), u.Email.Value, u.NormalizedEmail, u.EmailConfirmed ? 1 : 0, u.PasswordHash, u.SecurityStamp,
+        Cmd($"INSERT INTO portal_users ({PortalUserColumns}, email_index) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15)",
+            ToBytes(u.Id.Value), ToBytes(u.Holder.Value), pii.Seal(u.Email.Value, PersonalData.PortalEmail), pii.Seal(u.NormalizedEmail, PersonalData.PortalNormalizedEmail), u.EmailConfirmed ? 1 : 0, u.PasswordHash, u.SecurityStamp,
             u.ConcurrencyStamp, u.LockoutEnabled ? 1 : 0, MicrosOrNull(u.LockoutEnd), u.AccessFailedCount, u.TwoFactorEnabled ? 1 : 0,
-            u.ProtectedAuthenticatorKey, u.LastTotpStep, ToMicros(u.CreatedAt)).ExecuteNonQuery();
+            u.ProtectedAuthenticatorKey, u.LastTotpStep, ToMicros(u.CreatedAt), pii.EmailIndex(u.NormalizedEmail)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 
     public ValueTask<bool> UpdatePortalUser(PortalUser u, string expectedConcurrencyStamp) =>
         ValueTask.FromResult(Cmd(
             "UPDATE portal_users SET email = $p2, normalized_email = $p3, email_confirmed = $p4, password_hash = $p5, security_stamp = $p6, " +
-            "concurrency_stamp = $p7, lockout_enabled = $p8, two_factor_enabled = $p9, authenticator_key = $p10 WHERE id = $p0 AND concurrency_stamp = $p1",
-            ToBytes(u.Id.Value), expectedConcurrencyStamp, u.Email.Value, u.NormalizedEmail, u.EmailConfirmed ? 1 : 0, u.PasswordHash, u.SecurityStamp,
-            u.ConcurrencyStamp, u.LockoutEnabled ? 1 : 0, u.TwoFactorEnabled ? 1 : 0, u.ProtectedAuthenticatorKey).ExecuteNonQuery() == 1);
+            "concurrency_stamp = $p7, lockout_enabled = $p8, two_factor_enabled = $p9, authenticator_key = $p10, email_index = $p11 WHERE id = $p0 AND concurrency_stamp = $p1",
+            ToBytes(u.Id.Value), expectedConcurrencyStamp, pii.Seal(u.Email.Value, PersonalData.PortalEmail), pii.Seal(u.NormalizedEmail, PersonalData.PortalNormalizedEmail),
+            u.EmailConfirmed ? 1 : 0, u.PasswordHash, u.SecurityStamp,
+            u.ConcurrencyStamp, u.LockoutEnabled ? 1 : 0, u.TwoFactorEnabled ? 1 : 0, u.ProtectedAuthenticatorKey, pii.EmailIndex(u.NormalizedEmail)).ExecuteNonQuery() == 1);
 
     public ValueTask<bool> DeletePortalUser(PortalUserId id)
     {
@@ -146,7 +148,7 @@ internal sealed partial class SqliteTx
         using var r = Cmd("SELECT name, xml, created_at FROM data_protection_keys ORDER BY created_at, name").ExecuteReader();
         while (r.Read())
         {
-            list.Add(new StoredXmlKey(r.GetString(0), r.GetString(1), FromMicros(r.GetInt64(2))));
+            list.Add(new StoredXmlKey(r.GetString(0), pii.Open(r.GetString(1), PersonalData.DataProtectionKeyXml), FromMicros(r.GetInt64(2))));
         }
 
         return ValueTask.FromResult<IReadOnlyList<StoredXmlKey>>(list);
@@ -155,7 +157,7 @@ internal sealed partial class SqliteTx
     public ValueTask InsertDataProtectionKey(StoredXmlKey key)
     {
         Cmd("INSERT INTO data_protection_keys (name, xml, created_at) VALUES ($p0, $p1, $p2) ON CONFLICT (name) DO NOTHING",
-            key.Name, key.Xml, ToMicros(key.CreatedAt)).ExecuteNonQuery();
+            key.Name, pii.Seal(key.Xml, PersonalData.DataProtectionKeyXml), ToMicros(key.CreatedAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 }

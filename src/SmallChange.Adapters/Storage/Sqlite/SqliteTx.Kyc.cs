@@ -10,9 +10,9 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 
 internal sealed partial class SqliteTx
 {
-    private static KycSubmission ReadKycSubmission(SqliteDataReader r) => new(
+    private KycSubmission ReadKycSubmission(SqliteDataReader r) => new(
         new KycSubmissionId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), r.GetInt32(2),
-        PersonalData.UnprotectIdentity(r.GetString(3)),
+        pii.OpenIdentity(r.GetString(3)),
         KycWire.StatusFromWire(r.GetString(4)) ?? throw new InvalidDataException("unknown KYC status"),
         r.GetString(5), r.GetString(6), FromMicros(r.GetInt64(7)),
         NullableString(r, 8), r.IsDBNull(9) ? null : FromMicros(r.GetInt64(9)), NullableString(r, 10));
@@ -76,13 +76,13 @@ internal sealed partial class SqliteTx
     {
         using var r = Cmd("SELECT identity FROM kyc_submissions WHERE holder_id = $p0 AND status = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1",
             ToBytes(holder.Value)).ExecuteReader();
-        return ValueTask.FromResult(r.Read() ? PersonalData.UnprotectIdentity(r.GetString(0)) : null);
+        return ValueTask.FromResult(r.Read() ? pii.OpenIdentity(r.GetString(0)) : null);
     }
 
     public ValueTask InsertKycSubmission(KycSubmission s)
     {
         Cmd($"INSERT INTO kyc_submissions ({KycSubmissionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10)",
-            ToBytes(s.Id.Value), ToBytes(s.Holder.Value), s.TargetTier, PersonalData.ProtectIdentity(s.Identity), s.Status.ToWire(), s.Verifier,
+            ToBytes(s.Id.Value), ToBytes(s.Holder.Value), s.TargetTier, pii.SealIdentity(s.Identity), s.Status.ToWire(), s.Verifier,
             s.SubmittedBy, ToMicros(s.SubmittedAt), s.DecidedBy, s.DecidedAt is { } d ? ToMicros(d) : null, s.DecisionReason).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }

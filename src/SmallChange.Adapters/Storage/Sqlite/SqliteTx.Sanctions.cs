@@ -80,7 +80,7 @@ internal sealed partial class SqliteTx
         {
             while (r.Read())
             {
-                list.Add(new NamedDestination(new DestinationId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), new PersonName(r.GetString(2))));
+                list.Add(new NamedDestination(new DestinationId(ToGuid((byte[])r[0])), new HolderId(ToGuid((byte[])r[1])), new PersonName(pii.Open(r.GetString(2), PersonalData.DestinationAccountHolderName))));
             }
         }
 

@@ -19,7 +19,7 @@ namespace SmallChange.Adapters.Storage.Sqlite;
 /// An account's transfers form a chain (see 0001_ledger.sql): <see cref="InsertTransfer"/> links each new
 /// transfer to the previous one of both its accounts and moves the accounts' <c>last_seq</c> to it.
 /// </summary>
-internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDisposable
+internal sealed partial class SqliteTx(SqliteConnection conn, PersonalData pii) : IStoreTx, IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private SqliteTransaction? _tx;
@@ -269,8 +269,8 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
 
     // ---- holders and sources ---------------------------------------------------------------------
 
-    private static Holder ReadHolder(SqliteDataReader r) => new(
-        new HolderId(ToGuid((byte[])r[0])), r.GetString(1), new PersonName(r.GetString(2)), r.GetString(3),
+    private Holder ReadHolder(SqliteDataReader r) => new(
+        new HolderId(ToGuid((byte[])r[0])), r.GetString(1), pii.OpenHolderName(r.GetString(2)), r.GetString(3),
         (HolderStatus)r.GetInt32(4), r.GetInt32(5), FromMicros(r.GetInt64(6)));
 
     public ValueTask<Holder?> GetHolder(HolderId id)
@@ -343,7 +343,7 @@ internal sealed partial class SqliteTx(SqliteConnection conn) : IStoreTx, IDispo
     public ValueTask InsertHolder(Holder h)
     {
         Cmd($"INSERT INTO holders ({HolderColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
-            ToBytes(h.Id.Value), h.ExternalRef, h.Name.Value, h.Country, (int)h.Status, h.KycTier, ToMicros(h.CreatedAt)).ExecuteNonQuery();
+            ToBytes(h.Id.Value), h.ExternalRef, pii.SealHolderName(h.Name), h.Country, (int)h.Status, h.KycTier, ToMicros(h.CreatedAt)).ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }
 

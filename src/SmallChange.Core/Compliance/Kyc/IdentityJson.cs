@@ -39,7 +39,13 @@ public static class IdentityJson
             s.SourceOfFunds);
     }
 
-    private sealed record Stored(int V, string LegalName, string DateOfBirth, string Nationality, StoredAddress Address, string DocumentType, string DocumentNumber, string DocumentCountry, string? SourceOfFunds);
+    private sealed record Stored(int V, string LegalName, string DateOfBirth, string Nationality, StoredAddress Address, string DocumentType, string DocumentNumber, string DocumentCountry, string? SourceOfFunds)
+    {
+        public override string ToString() => $"Stored {{ V = {V}, [redacted] }}";
+    }
 
-    private sealed record StoredAddress(string Line1, string? Line2, string City, string? Region, string? PostalCode, string Country);
+    private sealed record StoredAddress(string Line1, string? Line2, string City, string? Region, string? PostalCode, string Country)
+    {
+        public override string ToString() => "StoredAddress { [redacted] }";
+    }
 }

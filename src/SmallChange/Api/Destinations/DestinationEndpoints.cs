@@ -25,7 +25,11 @@ public sealed record CreateDestinationRequest(
     string? CardNumber,
     string? Network,
     string? Address,
-    string? Asset);
+    string? Asset)
+{
+    /// <summary>Account numbers, names and addresses are personal data: only the shape is shown.</summary>
+    public override string ToString() => $"CreateDestinationRequest {{ Kind = {Kind}, Country = {Country}, Currency = {Currency}, Network = {Network}, Asset = {Asset}, [redacted] }}";
+}
 
 /// <summary>
 /// A destination as shown: masked, never the full account number. <c>status</c> is <c>cooling</c> until <c>usable_at</c>

@@ -8,12 +8,18 @@ using SmallChange.Http;
 
 namespace SmallChange.Api.Holders;
 
-public sealed record CreateHolderRequest(string? ExternalRef, string? Name, string? Country);
+/// <summary>A new holder. <see cref="Name"/> is personal data: <see cref="ToString"/> redacts it.</summary>
+public sealed record CreateHolderRequest(string? ExternalRef, string? Name, string? Country)
+{
+    public override string ToString() => $"CreateHolderRequest {{ ExternalRef = {ExternalRef}, Name = [redacted], Country = {Country} }}";
+}
 
 public sealed record HolderResponse(Guid Id, string ExternalRef, string Name, string Country, string Status, int KycTier, string CreatedAt)
 {
     public static HolderResponse From(Holder h) =>
         new(h.Id.Value, h.ExternalRef, h.Name.Value, h.Country, h.Status.ToString().ToLowerInvariant(), h.KycTier, Wire.Time(h.CreatedAt));
+
+    public override string ToString() => $"HolderResponse {{ Id = {Id}, Country = {Country}, Status = {Status}, KycTier = {KycTier} }}";
 }
 
 public sealed record KycRequest(int? Tier, string? Reason = null);

@@ -6,7 +6,10 @@ using SmallChange.Portal;
 
 namespace SmallChange.Api.Holders;
 
-public sealed record PortalInviteRequest(string? Email);
+public sealed record PortalInviteRequest(string? Email)
+{
+    public override string ToString() => "PortalInviteRequest { Email = [redacted] }";
+}
 
 /// <summary>The invitation as the operator sees it: never the link, which is the holder's credential and goes by mail only.</summary>
 public sealed record PortalInviteResponse(Guid HolderId, string Status, string ExpiresAt);

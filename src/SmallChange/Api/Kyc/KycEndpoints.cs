@@ -12,7 +12,11 @@ using SmallChange.Http;
 
 namespace SmallChange.Api.Kyc;
 
-public sealed record AddressBody(string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country);
+/// <summary>A postal address as submitted. Personal data: <see cref="ToString"/> redacts.</summary>
+public sealed record AddressBody(string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country)
+{
+    public override string ToString() => $"AddressBody {{ [redacted], Country = {Country} }}";
+}
 
 /// <summary>Identity data a holder submits (through the operator) for a target tier. Personal data: never logged.</summary>
 public sealed record KycSubmitBody(
@@ -31,7 +35,11 @@ public sealed record KycSubmitBody(
 
 public sealed record KycDecisionBody(string? Decision, string? Reason);
 
-public sealed record AddressDto(string Line1, string? Line2, string City, string? Region, string? PostalCode, string Country);
+/// <summary>A postal address as shown. Personal data: <see cref="ToString"/> redacts.</summary>
+public sealed record AddressDto(string Line1, string? Line2, string City, string? Region, string? PostalCode, string Country)
+{
+    public override string ToString() => $"AddressDto {{ [redacted], Country = {Country} }}";
+}
 
 /// <summary>The identity as shown: in full on a single submission for the officer deciding it, with the document number masked in lists.</summary>
 public sealed record IdentityDto(
@@ -48,6 +56,8 @@ public sealed record IdentityDto(
         d.LegalName.Value, d.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Nationality,
         new AddressDto(d.Address.Line1, d.Address.Line2, d.Address.City, d.Address.Region, d.Address.PostalCode, d.Address.Country),
         d.DocumentType.ToWireName(), masked ? d.MaskedDocumentNumber : d.DocumentNumber, d.DocumentCountry, d.SourceOfFunds);
+
+    public override string ToString() => $"IdentityDto {{ [redacted], DocumentType = {DocumentType} }}";
 }
 
 public sealed record KycEventDto(int Sequence, Guid? SubmissionId, string Action, string Actor, string? Reason, int? TierFrom, int? TierTo, string At)
