@@ -155,6 +155,92 @@ public abstract class AmlBatchContractTests(IStoreBackend backend) : IAsyncLifet
         Assert.Equal(hits.Select(x => (x.Transfer.Value, x.RuleId)).Order(), filed.Order());
     }
 
+    [Fact]
+    public async Task FileMany_ManyHolders_SameCasesAlertsAndTrailsAsFileOneByOne()
+    {
+        // Two mirrored sets of holders: one filed at once, one item after the other. Holders 0 and 1 have an open case
+        // already, holder 3 a decided one, holder 2 none; holder 1's item has no alert.
+        async Task<List<HolderId>> Prepare()
+        {
+            var hs = new List<HolderId>();
+            for (var i = 0; i < 4; i++)
+            {
+                hs.Add((await NewHolder()).Id);
+            }
+
+            await Store.WriteAsync(tx => CaseService.File(tx, hs[0], [Draft("aml.velocity")], Clock.GetUtcNow()));
+            await Store.WriteAsync(tx => CaseService.File(tx, hs[1], [Draft("aml.velocity")], Clock.GetUtcNow()));
+            var closed = (await Store.WriteAsync(tx => CaseService.File(tx, hs[3], [Draft("aml.velocity")], Clock.GetUtcNow())))[0].Case;
+            Assert.True(await Store.WriteAsync(tx => tx.CloseCase(closed, CaseDecision.Release, "fine", "officer-1", Clock.GetUtcNow())));
+            return hs;
+        }
+
+        List<(HolderId, IReadOnlyList<AlertDraft>)> Items(List<HolderId> hs) =>
+        [
+            (hs[0], [Draft("aml.fan_in"), Draft("aml.dormant_reactivation")]), (hs[2], [Draft("aml.fan_in")]), (hs[0], [Draft("aml.fan_in")]),
+            (hs[3], [Draft("aml.fan_in"), Draft("aml.dormant_reactivation")]), (hs[1], []),
+        ];
+
+        var batch = await Prepare();
+        var single = await Prepare();
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var filed = await Store.WriteAsync(tx => CaseService.FileMany(tx, Items(batch), Clock.GetUtcNow()));
+        var one = 0;
+        foreach (var (h, drafts) in Items(single))
+        {
+            one += (await Store.WriteAsync(tx => CaseService.File(tx, h, drafts, Clock.GetUtcNow()))).Count;
+        }
+
+        Assert.Equal(6, filed.Count);
+        Assert.Equal(one, filed.Count);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(await Summary(single[i]), await Summary(batch[i]));
+        }
+    }
+
+    [Fact]
+    public async Task InsertAlerts_CaseDecidedOrOtherHolders_RefusedAndNotWritten()
+    {
+        var a = await NewHolder();
+        var b = await NewHolder();
+        var open = (await Store.WriteAsync(tx => CaseService.File(tx, a.Id, [Draft("aml.velocity")], Clock.GetUtcNow())))[0].Case;
+        var decided = (await Store.WriteAsync(tx => CaseService.File(tx, b.Id, [Draft("aml.velocity")], Clock.GetUtcNow())))[0].Case;
+        Assert.True(await Store.WriteAsync(tx => tx.CloseCase(decided, CaseDecision.Reject, "mule", "officer-1", Clock.GetUtcNow())));
+        Alert New(HolderId h, CaseId c) => new(AlertId.New(), h, c, "aml.fan_in", 1, AmlOutcome.Hold, "x", [new AlertFigure("sources", "6")], AlertSubject.Of(TransferId.New()), Clock.GetUtcNow());
+        var ok1 = New(a.Id, open);
+        var ok2 = New(a.Id, open);
+        var late = New(b.Id, decided);
+        var wrongHolder = New(b.Id, open);
+
+        var refused = await Store.WriteAsync(tx => tx.InsertAlerts([ok1, late, ok2, wrongHolder]));
+
+        Assert.Equal(new HashSet<AlertId> { late.Id, wrongHolder.Id }, refused.ToHashSet());
+        Assert.Equal(3, (await Store.ReadAsync(r => r.GetCase(open)))!.AlertCount);
+        Assert.Equal(1, (await Store.ReadAsync(r => r.GetCase(decided)))!.AlertCount);
+        Assert.NotNull(await Store.ReadAsync(r => r.GetAlert(ok2.Id)));
+        Assert.Null(await Store.ReadAsync(r => r.GetAlert(late.Id)));
+        Assert.Null(await Store.ReadAsync(r => r.GetAlert(wrongHolder.Id)));
+    }
+
+    private static AlertDraft Draft(string rule) =>
+        new(rule, 1, AmlOutcome.Hold, "explained", [new AlertFigure("count", "4")], AlertSubject.Of(TransferId.New()));
+
+    /// <summary>A holder's cases, oldest first: status, alert count, the rules of its alerts and its trail (action and number).</summary>
+    private async Task<string> Summary(HolderId holder)
+    {
+        var parts = new List<string>();
+        foreach (var c in (await Store.ReadAsync(r => r.ListCases(new CaseFilter(Holder: holder), null, 100))).Items.OrderBy(c => c.Id.Value))
+        {
+            var alerts = (await Store.ReadAsync(r => r.ListAlerts(new AlertFilter(Case: c.Id), null, 100))).Items.OrderBy(x => x.Id.Value).Select(x => x.RuleId);
+            var trail = (await Store.ReadAsync(r => r.ListCaseEvents(c.Id))).Select(e => $"{e.Sequence}:{e.Action}");
+            parts.Add($"{c.Status} {c.AlertCount} [{string.Join(",", alerts)}] [{string.Join(",", trail)}]");
+        }
+
+        return string.Join(" / ", parts);
+    }
+
     private static string Describe(CreditEvaluation e) =>
         $"{e.Holder} {e.Credit.LeafIndex} {e.Credit.Transfer} {e.Result.Outcome}: {string.Join(" | ", e.Result.Decisions)}";
 

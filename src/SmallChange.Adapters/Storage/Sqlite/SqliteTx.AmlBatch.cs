@@ -1,13 +1,17 @@
 using System.Text.Json;
 using SmallChange.Core.Common;
 using SmallChange.Core.Compliance.Aml;
+using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Ledger;
 using SmallChange.Core.Ports;
 using static SmallChange.Adapters.Storage.SqlTime;
 
 namespace SmallChange.Adapters.Storage.Sqlite;
 
-/// <summary>The AML reads of a credit-monitor round: every holder of the round in three statements.</summary>
+/// <summary>
+/// The AML reads of a credit-monitor round (every holder of the round in three statements) and its writes. The writes
+/// run the one-row statements, prepared once: in process, a statement costs no round trip.
+/// </summary>
 internal sealed partial class SqliteTx
 {
     /// <summary>The round's holders and windows, bound as one JSON array of [hex id, since, until] (microseconds).</summary>
@@ -111,5 +115,57 @@ internal sealed partial class SqliteTx
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<HolderId, AmlHolderHistory>>(result);
+    }
+
+    public async ValueTask InsertAmlEvaluations(IReadOnlyList<AmlEvaluation> evaluations)
+    {
+        foreach (var e in evaluations)
+        {
+            await InsertAmlEvaluation(e);
+        }
+    }
+
+    public async ValueTask<IReadOnlyDictionary<HolderId, Case>> FindOpenCases(IReadOnlyCollection<HolderId> holders)
+    {
+        var open = new Dictionary<HolderId, Case>(holders.Count);
+        foreach (var h in holders)
+        {
+            if (await FindOpenCase(h) is { } c)
+            {
+                open[h] = c;
+            }
+        }
+
+        return open;
+    }
+
+    public async ValueTask InsertCases(IReadOnlyList<Case> cases)
+    {
+        foreach (var c in cases)
+        {
+            await InsertCase(c);
+        }
+    }
+
+    public async ValueTask<IReadOnlySet<AlertId>> InsertAlerts(IReadOnlyList<Alert> alerts)
+    {
+        var refused = new HashSet<AlertId>();
+        foreach (var a in alerts)
+        {
+            if (!await InsertAlert(a))
+            {
+                refused.Add(a.Id);
+            }
+        }
+
+        return refused;
+    }
+
+    public async ValueTask AppendCaseEvents(IReadOnlyList<CaseEventDraft> events)
+    {
+        foreach (var e in events)
+        {
+            await AppendCaseEvent(e.Case, e.Action, e.Actor, e.Detail, e.At);
+        }
     }
 }

@@ -62,19 +62,12 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
                 return new MonitorRound(end - position, 0, 0, true);
             }
 
-            var alerts = 0;
-            foreach (var (holder, credit, result) in found)
-            {
-                if (result.Hits.Count == 0)
-                {
-                    continue;
-                }
-
-                var subject = AlertSubject.Of(credit.Transfer);
-                await tx.InsertAmlEvaluation(new AmlEvaluation(subject, holder, result.Outcome, result.Decisions.Select(DecisionRecord.From).ToList(), now));
-                alerts += (await CaseService.File(tx, holder, result.Hits.Select(d => AlertDraft.From(d, subject)).ToList(), now)).Count;
-            }
-
+            // Every credit that raised an alert: its evaluation archived, its alerts filed, for the whole round at once.
+            var hits = found.Where(e => e.Result.Hits.Count > 0).ToList();
+            await tx.InsertAmlEvaluations(hits.Select(e => new AmlEvaluation(AlertSubject.Of(e.Credit.Transfer), e.Holder, e.Result.Outcome,
+                e.Result.Decisions.Select(DecisionRecord.From).ToList(), now)).ToList());
+            var alerts = (await CaseService.FileMany(tx, hits.Select(e => (e.Holder,
+                (IReadOnlyList<AlertDraft>)e.Result.Hits.Select(d => AlertDraft.From(d, AlertSubject.Of(e.Credit.Transfer))).ToList())).ToList(), now)).Count;
             return new MonitorRound(end - position, found.Count, alerts, false);
         }, ct);
     }
