@@ -2,7 +2,7 @@ using SmallChange.Core.Compliance.Aml;
 
 namespace SmallChange.Workers;
 
-/// <summary>Runs the AML rules on committed credits (<see cref="AmlCreditMonitor"/>), off the credit path, on every node.</summary>
+/// <summary>Runs the AML rules on committed credits (<see cref="AmlCreditMonitor"/>), off the credit path, on every node, a round at most every <see cref="Interval"/> unless the monitor is behind.</summary>
 public sealed class AmlCreditWorker(AmlCreditMonitor monitor, ILogger<AmlCreditWorker> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -19,7 +19,10 @@ public sealed class AmlCreditWorker(AmlCreditMonitor monitor, ILogger<AmlCreditW
                     log.LogInformation("AML on credits: {Credits} credits evaluated, {Alerts} alerts", round.Credits, round.Alerts);
                 }
 
-                if (round.Leaves == 0)
+                // A round reads each of its holders' history once: after a partial round, wait for the log to fill the
+                // next one rather than read the same histories again for a few credits (alerts on credits come within
+                // about an interval; a full round, when the monitor is behind, goes on at once).
+                if (round.Leaves < monitor.Batch)
                 {
                     await Task.Delay(Interval, stoppingToken);
                 }

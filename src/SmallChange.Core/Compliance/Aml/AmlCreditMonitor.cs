@@ -12,6 +12,9 @@ namespace SmallChange.Core.Compliance.Aml;
 /// <param name="Lost">True when another node processed the same range first (this round wrote nothing).</param>
 public sealed record MonitorRound(long Leaves, int Credits, int Alerts, bool Lost);
 
+/// <summary>One credit of a round as the rules judged it.</summary>
+public sealed record CreditEvaluation(HolderId Holder, LoggedCredit Credit, AmlResult Result);
+
 /// <summary>
 /// The AML rules on credits, after they are committed, off the credit path. The monitor follows the ledger's log: leaf
 /// indexes are assigned in commit order on every backend, so a durable position in the log (<see cref="Name"/>) names
@@ -34,56 +37,22 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
 
     public async Task<MonitorRound> RunOnce(CancellationToken ct = default)
     {
-        var (position, size) = await store.ReadAsync(async r => (await r.MonitorPosition(Name), (await r.LastLogBatch())?.TreeSize ?? 0), ct);
-        if (position >= size)
+        var (position, end, found) = await store.ReadAsync(async r =>
+        {
+            var position = await r.MonitorPosition(Name);
+            var size = (await r.LastLogBatch())?.TreeSize ?? 0;
+            if (position >= size)
+            {
+                return (position, position, (IReadOnlyList<CreditEvaluation>?)null);
+            }
+
+            var end = Math.Min(size, position + Batch);
+            return (position, end, await Evaluate(r, await r.CreditsInLog(position, end)));
+        }, ct);
+        if (found is null)
         {
             return new MonitorRound(0, 0, 0, false);
         }
-
-        var end = Math.Min(size, position + Batch);
-        var found = await store.ReadAsync(async r =>
-        {
-            var credits = await r.CreditsInLog(position, end);
-            var results = new List<(HolderId Holder, LoggedCredit Credit, AmlResult Result)>();
-            foreach (var group in credits.GroupBy(c => c.Holder))
-            {
-                if (await r.GetHolder(group.Key) is not { } holder)
-                {
-                    continue;
-                }
-
-                var profile = setup.Profiles.For(holder.Country);
-                var rules = compliance.RulesFor(profile);
-                var mine = group.OrderBy(c => c.LeafIndex).ToList();
-                var first = mine.Min(c => c.Credit.At);
-                var last = mine.Max(c => c.Credit.At);
-                var history = await r.AmlHistory(holder.Id, first - rules.Lookback, last.AddTicks(1));
-                var amlHolder = new AmlHolder(holder.Id, holder.Country, holder.CreatedAt, holder.KycTier);
-
-                // The store's credits before this range's first, then this range's in leaf order (later ones are its own).
-                var before = history.Credits.Where(c => c.At < first).ToList();
-                var earlier = new List<AmlCredit>();
-                var sameInstant = new Dictionary<DateTimeOffset, int>();
-                foreach (var c in mine)
-                {
-                    var tick = sameInstant.GetValueOrDefault(c.Credit.At);
-                    sameInstant[c.Credit.At] = tick + 1;
-                    var credit = c.Credit with { At = c.Credit.At.AddTicks(tick) };
-                    var since = credit.At - rules.Lookback;
-                    var recentCredits = before.Concat(earlier).Where(x => x.At >= since && x.At < credit.At).ToList();
-                    var recentCashouts = history.Cashouts.Where(x => x.At >= since && x.At < credit.At).ToList();
-                    var lastActivity = before.Concat(earlier).Where(x => x.At < since).Select(x => (DateTimeOffset?)x.At)
-                        .Concat(history.Cashouts.Where(x => x.At < since).Select(x => (DateTimeOffset?)x.At))
-                        .Append(history.LastActivityBefore)
-                        .Max();
-                    var input = new AmlInput(amlHolder, new CreditReceived(credit), since, recentCredits, recentCashouts, lastActivity);
-                    results.Add((holder.Id, c, rules.Evaluate(profile, input, setup.Rates)));
-                    earlier.Add(credit);
-                }
-            }
-
-            return results;
-        }, ct);
 
         var now = clock.GetUtcNow();
         return await store.WriteAsync(async tx =>
@@ -93,20 +62,67 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
                 return new MonitorRound(end - position, 0, 0, true);
             }
 
-            var alerts = 0;
-            foreach (var (holder, credit, result) in found)
-            {
-                if (result.Hits.Count == 0)
-                {
-                    continue;
-                }
-
-                var subject = AlertSubject.Of(credit.Transfer);
-                await tx.InsertAmlEvaluation(new AmlEvaluation(subject, holder, result.Outcome, result.Decisions.Select(DecisionRecord.From).ToList(), now));
-                alerts += (await CaseService.File(tx, holder, result.Hits.Select(d => AlertDraft.From(d, subject)).ToList(), now)).Count;
-            }
-
+            // Every credit that raised an alert: its evaluation archived, its alerts filed, for the whole round at once.
+            var hits = found.Where(e => e.Result.Hits.Count > 0).ToList();
+            await tx.InsertAmlEvaluations(hits.Select(e => new AmlEvaluation(AlertSubject.Of(e.Credit.Transfer), e.Holder, e.Result.Outcome,
+                e.Result.Decisions.Select(DecisionRecord.From).ToList(), now)).ToList());
+            var alerts = (await CaseService.FileMany(tx, hits.Select(e => (e.Holder,
+                (IReadOnlyList<AlertDraft>)e.Result.Hits.Select(d => AlertDraft.From(d, AlertSubject.Of(e.Credit.Transfer))).ToList())).ToList(), now)).Count;
             return new MonitorRound(end - position, found.Count, alerts, false);
         }, ct);
+    }
+
+    /// <summary>
+    /// Evaluates the credits of a round, each with its holder's history before it. The holders and their histories are
+    /// read for the whole round at once (<see cref="IStoreReader.AmlHistories"/>); each holder's window is the rules'
+    /// lookback of its jurisdiction before its first credit of the round, up to its last one.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<CreditEvaluation>> Evaluate(IStoreReader r, IReadOnlyList<LoggedCredit> credits)
+    {
+        var results = new List<CreditEvaluation>();
+        var groups = credits.GroupBy(c => c.Holder).ToList();
+        var span = groups.ToDictionary(g => g.Key, g => (First: g.Min(c => c.Credit.At), Last: g.Max(c => c.Credit.At)));
+        var histories = await r.AmlHistories(span.Keys, h =>
+        {
+            var (first, last) = span[h.Id];
+            return new AmlWindow(first - compliance.RulesFor(setup.Profiles.For(h.Country)).Lookback, last.AddTicks(1));
+        });
+        foreach (var group in groups)
+        {
+            if (!histories.TryGetValue(group.Key, out var found))
+            {
+                continue;
+            }
+
+            var amlHolder = found.Holder;
+            var history = found.History;
+            var profile = setup.Profiles.For(amlHolder.Country);
+            var rules = compliance.RulesFor(profile);
+            var mine = group.OrderBy(c => c.LeafIndex).ToList();
+            var (first, _) = span[group.Key];
+
+            // The store's credits before this range's first, then this range's in leaf order (later ones are its own).
+            var before = history.Credits.Where(c => c.At < first).ToList();
+            var earlier = new List<AmlCredit>();
+            var sameInstant = new Dictionary<DateTimeOffset, int>();
+            foreach (var c in mine)
+            {
+                var tick = sameInstant.GetValueOrDefault(c.Credit.At);
+                sameInstant[c.Credit.At] = tick + 1;
+                var credit = c.Credit with { At = c.Credit.At.AddTicks(tick) };
+                var since = credit.At - rules.Lookback;
+                var recentCredits = before.Concat(earlier).Where(x => x.At >= since && x.At < credit.At).ToList();
+                var recentCashouts = history.Cashouts.Where(x => x.At >= since && x.At < credit.At).ToList();
+                var lastActivity = before.Concat(earlier).Where(x => x.At < since).Select(x => (DateTimeOffset?)x.At)
+                    .Concat(history.Cashouts.Where(x => x.At < since).Select(x => (DateTimeOffset?)x.At))
+                    .Append(history.LastActivityBefore)
+                    .Max();
+                var input = new AmlInput(amlHolder, new CreditReceived(credit), since, recentCredits, recentCashouts, lastActivity);
+                results.Add(new CreditEvaluation(amlHolder.Id, c, rules.Evaluate(profile, input, setup.Rates)));
+                earlier.Add(credit);
+            }
+        }
+
+        return results;
     }
 }
