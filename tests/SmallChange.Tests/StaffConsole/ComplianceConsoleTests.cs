@@ -108,6 +108,113 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         Assert.Contains("already rejected", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await Tier(holder));
     }
+
+    /// <summary>USD 1,500 credited and USD 1,400 cashed out at once: an AML rule holds it and opens a case. The case id.</summary>
+    private async Task<Guid> HeldCase()
+    {
+        var source = await _api.CreateSource("USD");
+        var holder = await _api.CreateHolder();
+        using (var k = await _api.Operator.PutAsync($"/v1/holders/{holder}/kyc", Json.Body(new { tier = 2 })))
+        {
+            await Json.Expect(k, HttpStatusCode.OK);
+        }
+
+        using (var c = await source.Client.PostAsync("/v1/credits", Json.Body(new { source_ref = ApiFixture.NewRef("fund"), holder_id = holder, amount = "1500.00", currency = "USD" })))
+        {
+            await Json.Expect(c, HttpStatusCode.Created);
+        }
+
+        using var d = await _api.Operator.PostAsync($"/v1/holders/{holder}/destinations", Json.Body(new
+        {
+            kind = "bank_account", country = "US", account_holder_name = "Ava Thompson", routing_number = "021000021", account_number = "123456789",
+        }));
+        var destination = (await Json.Expect(d, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        using var q = await _api.Operator.PostAsync("/v1/quotes", Json.Body(new { holder_id = holder, amount = "1400.00", currency = "USD", country = "US", method = "bank_transfer" }));
+        var quote = (await Json.Expect(q, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/cashouts") { Content = Json.Body(new { holder_id = holder, quote_id = quote, destination_id = destination }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var r = await _api.Operator.SendAsync(request);
+        Assert.Equal("held", (await Json.Expect(r, HttpStatusCode.Created)).GetProperty("state").GetString());
+        using var cases = await _api.Operator.GetAsync($"/v1/compliance/cases?holder_id={holder}&status=open");
+        return (await Json.Expect(cases, HttpStatusCode.OK)).GetProperty("items")[0].GetProperty("id").GetGuid();
+    }
+
+    private async Task<IReadOnlyList<Core.Compliance.Cases.Alert>> AlertsOf(Guid caseId) =>
+        (await _api.Store.ReadAsync(r => r.ListAlerts(new Core.Ports.AlertFilter(Case: new Core.Compliance.Cases.CaseId(caseId)), null, 50))).Items;
+
+    [Fact]
+    public async Task Cases_FilterByStatusAndRule_ListsOnlyMatchingCases()
+    {
+        var caseId = await HeldCase();
+        var alert = (await AlertsOf(caseId))[0];
+        var reference = new Core.Compliance.Cases.CaseId(caseId).Reference;
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+
+        Assert.Contains(reference, await auditor.Page("/console/cases"), StringComparison.Ordinal);
+        Assert.Contains(reference, await auditor.Page($"/console/cases?status=all&rule={Uri.EscapeDataString(alert.RuleId)}"), StringComparison.Ordinal);
+        Assert.DoesNotContain(reference, await auditor.Page("/console/cases?status=closed"), StringComparison.Ordinal);
+        Assert.DoesNotContain(reference, await auditor.Page("/console/cases?status=all&rule=no.such.rule"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Case_OfficerAssignsAndNotes_ShownWithEveryAlertsRuleAndFigures()
+    {
+        var caseId = await HeldCase();
+        var alert = (await AlertsOf(caseId))[0];
+        var (officer, email, _) = await ConsoleHost.SignedIn(_api, StaffRole.ComplianceOfficer);
+        var path = $"/console/cases/{caseId}";
+
+        var page = System.Net.WebUtility.HtmlDecode(await officer.Page(path));
+        Assert.Contains($"{alert.RuleId}</code> v{alert.RuleVersion}", page, StringComparison.Ordinal);
+        Assert.Contains(alert.Explanation, page, StringComparison.Ordinal);
+        Assert.NotEmpty(alert.Figures);
+        Assert.All(alert.Figures, f => Assert.Contains($"<dt>{f.Name}</dt><dd>{f.Value}</dd>", page, StringComparison.Ordinal));
+
+        using (var assign = await officer.Submit(path, new() { ["assignee"] = email }, path + "?handler=Assign"))
+        {
+            Assert.Contains($"Assigned to {email}", await assign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var empty = await officer.Submit(path, new() { ["note"] = " " }, path + "?handler=Note"))
+        {
+            Assert.Contains("text is 1 to", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var note = await officer.Submit(path, new() { ["note"] = "Called the holder; payroll confirmed." }, path + "?handler=Note"))
+        {
+            Assert.Contains("Note added.", await note.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var stored = await _api.Store.ReadAsync(r => r.GetCase(new Core.Compliance.Cases.CaseId(caseId)));
+        Assert.Equal(email, stored!.Assignee);
+        var events = await _api.Store.ReadAsync(r => r.ListCaseEvents(new Core.Compliance.Cases.CaseId(caseId)));
+        var noted = Assert.Single(events, e => e.Action == Core.Compliance.Cases.CaseAction.Noted);
+        Assert.Equal("Called the holder; payroll confirmed.", noted.Detail);
+        Assert.Contains(email, noted.Actor, StringComparison.Ordinal);
+        Assert.Contains("payroll confirmed", await officer.Page(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Case_AuditorAssignOrNote_Refused404AndNothingWritten()
+    {
+        var caseId = await HeldCase();
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+        var path = $"/console/cases/{caseId}";
+        var page = await auditor.Page(path);
+        Assert.DoesNotContain("Add the note", page, StringComparison.Ordinal);
+        var token = PortalBrowser.Token(page);
+        foreach (var handler in new[] { "Assign", "Note" })
+        {
+            using var post = await auditor.Http.PostAsync($"{path}?handler={handler}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["assignee"] = "me@example.com", ["note"] = "x",
+            }));
+            Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        }
+
+        var events = await _api.Store.ReadAsync(r => r.ListCaseEvents(new Core.Compliance.Cases.CaseId(caseId)));
+        Assert.DoesNotContain(events, e => e.Action is Core.Compliance.Cases.CaseAction.Noted or Core.Compliance.Cases.CaseAction.Assigned);
+    }
 }
 
 public sealed class SqliteComplianceConsoleTests() : ComplianceConsoleTests("sqlite");

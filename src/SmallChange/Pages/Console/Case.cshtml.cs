@@ -87,6 +87,38 @@ public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
         return Page();
     }
 
+    /// <summary>Assigns the open case (blank: unassigns); recorded in the case's trail with who did it.</summary>
+    public async Task<IActionResult> OnPostAssignAsync(string? assignee, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var result = await cases.Assign(new CaseId(Id), assignee, Staff.Actor.Display, ct);
+        return await After(result.TryGet(out var c, out var error) ? $"Assigned to {c.Assignee ?? "nobody"}." : null, error, ct);
+    }
+
+    /// <summary>Adds a note to the case (open or closed).</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string? note, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var result = await cases.Note(new CaseId(Id), note, Staff.Actor.Display, ct);
+        return await After(result.TryGet(out _, out var error) ? "Note added." : null, error, ct);
+    }
+
+    private async Task<IActionResult> After(string? notice, Error? error, CancellationToken ct)
+    {
+        if (error is not null && Refusal(error) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!await Load(ct))
+        {
+            return NotFound();
+        }
+
+        Notice = notice;
+        return Page();
+    }
+
     private async Task<bool> Load(CancellationToken ct)
     {
         var id = new CaseId(Id);
