@@ -215,6 +215,23 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         var events = await _api.Store.ReadAsync(r => r.ListCaseEvents(new Core.Compliance.Cases.CaseId(caseId)));
         Assert.DoesNotContain(events, e => e.Action is Core.Compliance.Cases.CaseAction.Noted or Core.Compliance.Cases.CaseAction.Assigned);
     }
+
+    [Fact]
+    public async Task Case_SanctionsHit_ShowsScreenedNameBesideTheListEntry()
+    {
+        var holder = await _api.CreateHolder(name: "Abdul Rahman Ahmad Hottak"); // on the UN list: screened at creation
+        var caseId = (await _api.Store.ReadAsync(r => r.FindOpenCase(new Core.Common.HolderId(holder))))!.Id;
+        var hit = (await AlertsOf(caseId.Value)).First(a => a.RuleId == Core.Compliance.Cases.ComplianceChecks.SanctionsRuleId);
+        var entryKey = hit.Figures.Single(f => f.Name == "entry").Value;
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.Page($"/console/cases/{caseId.Value}"));
+        Assert.Contains("Sanctions hits", page, StringComparison.Ordinal);
+        Assert.Contains($"<code>{entryKey}</code>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>Abdul Rahman Ahmad Hottak</td>", page, StringComparison.Ordinal);
+        Assert.Contains("ABDUL RAHMAN AHMAD HOTTAK", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("no longer on the current list", page, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteComplianceConsoleTests() : ComplianceConsoleTests("sqlite");
