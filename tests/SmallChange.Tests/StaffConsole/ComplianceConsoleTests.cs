@@ -232,6 +232,41 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         Assert.Contains("ABDUL RAHMAN AHMAD HOTTAK", page, StringComparison.Ordinal);
         Assert.DoesNotContain("no longer on the current list", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reports_SarFiledFromCase_ListedWithCsvAndXmlDownloads()
+    {
+        var caseId = await HeldCase();
+        var (officer, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.ComplianceOfficer);
+        using (var decide = await officer.Submit($"/console/cases/{caseId}", new() { ["Input.Decision"] = "file_report", ["Input.Reason"] = "Funds moved straight through." }))
+        {
+            Assert.Contains("report SAR-", await decide.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var report = Assert.Single((await _api.Store.ReadAsync(r => r.ListReports(new Core.Ports.ReportFilter(), null, 10))).Items);
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+        var list = await auditor.Page("/console/reports?kind=sar");
+        Assert.Contains(report.Reference, list, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Reference, await auditor.Page("/console/reports?kind=ctr"), StringComparison.Ordinal);
+        Assert.Contains("csv", report.Formats);
+        Assert.Contains(report.Formats, f => f.Contains("xml", StringComparison.Ordinal));
+        foreach (var format in report.Formats)
+        {
+            Assert.Contains($"href=\"/console/reports/{report.Id}/files/{format}\"", list, StringComparison.Ordinal);
+            using var file = await auditor.Http.GetAsync($"/console/reports/{report.Id}/files/{format}");
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal("no-store", file.Headers.CacheControl?.ToString());
+            var body = await file.Content.ReadAsStringAsync();
+            Assert.Contains(format.Contains("xml", StringComparison.Ordinal) ? "<?xml" : ",", body, StringComparison.Ordinal);
+            var stored = await _api.Store.ReadAsync(r => r.GetReportFile(report.Id, format));
+            Assert.Equal(stored!.Content, await file.Content.ReadAsByteArrayAsync());
+        }
+
+        using var unknown = await auditor.Http.GetAsync($"/console/reports/{report.Id}/files/pdf");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var anonymous = await _api.Anonymous.GetAsync($"/console/reports/{report.Id}/files/csv");
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+    }
 }
 
 public sealed class SqliteComplianceConsoleTests() : ComplianceConsoleTests("sqlite");
