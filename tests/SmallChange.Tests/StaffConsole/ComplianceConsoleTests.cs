@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SmallChange.Core.Staff;
 using SmallChange.Tests.Api;
 using SmallChange.Tests.Portal;
@@ -266,6 +267,26 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         using var anonymous = await _api.Anonymous.GetAsync($"/console/reports/{report.Id}/files/csv");
         Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task Providers_Auditor_SeesEachTrustScoreReasonsAndLicenceExpiry()
+    {
+        var evaluated = await _api.App.Services.GetRequiredService<Core.Providers.Trust.ProviderTrustService>().EvaluateAll();
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.Page("/console/providers"));
+        Assert.NotEmpty(evaluated);
+        foreach (var (provider, trust) in evaluated)
+        {
+            var row = page[page.IndexOf($"<code>{provider.Id}</code>", StringComparison.Ordinal)..];
+            row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+            Assert.Contains($"value=\"{trust.Score}\"", row, StringComparison.Ordinal);
+            Assert.All(trust.Reasons, r => Assert.Contains($"<code>{r.Code}</code>", row, StringComparison.Ordinal));
+            Assert.All(provider.Licences, l => Assert.Contains($"{l.Number} ({l.Jurisdiction}): expires {l.Expires:yyyy-MM-dd}", row, StringComparison.Ordinal));
+        }
+
+        Assert.Contains("FinCEN (Money Services Business registration) 31000298765432 (US): expires 2028-06-30", page, StringComparison.Ordinal);
     }
 }
 
