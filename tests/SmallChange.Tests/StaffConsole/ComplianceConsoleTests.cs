@@ -288,6 +288,52 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
 
         Assert.Contains("FinCEN (Money Services Business registration) 31000298765432 (US): expires 2028-06-30", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ledger_AdminVerifiesNow_ShowsCheckpointAndResultAuditorOnlyReads()
+    {
+        var source = await _api.CreateSource("USD");
+        var holder = await _api.CreateHolder();
+        using (var c = await source.Client.PostAsync("/v1/credits", Json.Body(new { source_ref = ApiFixture.NewRef("fund"), holder_id = holder, amount = "12.00", currency = "USD" })))
+        {
+            await Json.Expect(c, HttpStatusCode.Created);
+        }
+
+        using (var sign = await _api.Operator.PostAsync("/v1/log/checkpoint", null))
+        {
+            await Json.Expect(sign, HttpStatusCode.Created);
+        }
+
+        var checkpoint = (await _api.Store.ReadAsync(r => r.LatestCheckpoint()))!;
+        Assert.True(checkpoint.TreeSize >= 1);
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+        var read = await auditor.Page("/console/ledger");
+        Assert.Contains($"{checkpoint.TreeSize} transfers", read, StringComparison.Ordinal);
+        Assert.Contains(checkpoint.Root.ToHex(), read, StringComparison.Ordinal);
+        Assert.Contains("valid (checked against the stored log keys)", read, StringComparison.Ordinal);
+        Assert.DoesNotContain("Verify now", read, StringComparison.Ordinal);
+
+        var (officer, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.ComplianceOfficer);
+        using (var refused = await officer.Http.PostAsync("/console/ledger", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await ConsoleHost.TokenOf(officer, "/console/ledger"),
+        })))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+
+        var (admin, email, _) = await ConsoleHost.SignedIn(_api, StaffRole.OperatorAdmin);
+        Assert.Contains("Verify now", await admin.Page("/console/ledger"), StringComparison.Ordinal);
+        using var verify = await admin.Submit("/console/ledger", []);
+        var html = await verify.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        Assert.Contains("<strong>Verified</strong>", html, StringComparison.Ordinal);
+        Assert.Contains($"the log of {checkpoint.TreeSize} transfers", html, StringComparison.Ordinal);
+        var trail = (await _api.Store.ReadAsync(r => r.ListStaffAudit(null, 50))).Items;
+        var entry = Assert.Single(trail, e => e.Action == Pages.Console.LedgerModel.VerifiedAction);
+        Assert.Equal("ok", entry.Detail);
+        Assert.Contains(email, entry.ActorDisplay, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteComplianceConsoleTests() : ComplianceConsoleTests("sqlite");
