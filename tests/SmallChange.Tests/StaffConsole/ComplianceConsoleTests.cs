@@ -334,6 +334,35 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         Assert.Equal("ok", entry.Detail);
         Assert.Contains(email, entry.ActorDisplay, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Alerts_Chart_InlineSvgWithTitleDescAndOneLinePerRule()
+    {
+        var caseId = await HeldCase();
+        var rules = (await AlertsOf(caseId)).GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.Count());
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.Page("/console/alerts"));
+        Assert.Contains("<svg class=\"chart\" role=\"img\"", page, StringComparison.Ordinal);
+        Assert.Contains("<title id=\"chart-title\">Alerts per rule per day, last 30 days</title>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
+        var polylines = System.Text.RegularExpressions.Regex.Matches(page, "<polyline [^>]*><title>([^<]+)</title>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(rules.Keys.Order(StringComparer.Ordinal), polylines);
+        foreach (var (rule, count) in rules)
+        {
+            Assert.Contains($"{rule}: {count} alert(s), at most {count} in a day", page, StringComparison.Ordinal); // the desc
+            Assert.Contains($">{rule}</a>: {count}</li>", page, StringComparison.Ordinal); // the legend
+        }
+    }
+
+    [Fact]
+    public async Task Alerts_NoAlerts_ChartSaysSo()
+    {
+        var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
+        var page = await auditor.Page("/console/alerts");
+        Assert.Contains("No alerts in the period.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<polyline", page, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteComplianceConsoleTests() : ComplianceConsoleTests("sqlite");
