@@ -129,4 +129,5 @@ public static class StaffActions
     public const string FeeProposed = "fee_proposed";
     public const string FeeApproved = "fee_approved";
     public const string FeeRejected = "fee_rejected";
+    public const string KycDecided = "kyc_decided";
 }

@@ -1,6 +1,7 @@
 using SmallChange.Core.Common;
 using SmallChange.Core.Holders;
 using SmallChange.Core.Ports;
+using SmallChange.Core.Staff;
 
 namespace SmallChange.Core.Compliance.Kyc;
 
@@ -95,7 +96,17 @@ public sealed class KycService(IStore store, IIdentityVerifier verifier, TimePro
     /// submission is <c>kyc.already_decided</c>. Errors: <c>kyc.not_found</c>, <c>kyc.reason_invalid</c>,
     /// <c>kyc.already_decided</c>.
     /// </summary>
-    public async Task<Result<KycDecideResult>> Decide(KycSubmissionId id, KycDecision decision, string? reason, string actor, CancellationToken ct = default)
+    public Task<Result<KycDecideResult>> Decide(KycSubmissionId id, KycDecision decision, string? reason, string actor, CancellationToken ct = default) =>
+        Decide(id, decision, reason, actor, null, ct);
+
+    /// <summary>
+    /// A staff member's decision in the console: as <see cref="Decide(KycSubmissionId, KycDecision, string?, string, CancellationToken)"/>
+    /// with the staff principal as the decider, and a staff-trail entry in the same transaction.
+    /// </summary>
+    public Task<Result<KycDecideResult>> Decide(KycSubmissionId id, KycDecision decision, string? reason, StaffActor staff, CancellationToken ct = default) =>
+        Decide(id, decision, reason, staff.Principal, staff, ct);
+
+    private async Task<Result<KycDecideResult>> Decide(KycSubmissionId id, KycDecision decision, string? reason, string actor, StaffActor? staff, CancellationToken ct)
     {
         var why = reason?.Trim();
         if (string.IsNullOrEmpty(why) || why.Length > MaxReason || why.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
@@ -123,6 +134,11 @@ public sealed class KycService(IStore store, IIdentityVerifier verifier, TimePro
             }
 
             await tx.AppendKycEvent(new KycEvent(found.Holder, 0, id, status == KycStatus.Approved ? KycAction.Approved : KycAction.Rejected, actor, why, null, null, now));
+            if (staff is not null)
+            {
+                await tx.InsertStaffAudit(StaffAuditEntry.Of(staff, StaffActions.KycDecided, id.ToString(), $"{status.ToWire()} for tier {found.TargetTier}", now));
+            }
+
             if (status == KycStatus.Approved && await tx.GetHolder(found.Holder) is { } holder && holder.KycTier < found.TargetTier)
             {
                 await tx.SetHolderKycTier(holder.Id, found.TargetTier);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SmallChange.Core.Cashouts;
 using SmallChange.Core.Common;
 using SmallChange.Core.Compliance.Cases;
+using SmallChange.Core.Compliance.Sanctions;
 using SmallChange.Core.Ports;
 using SmallChange.Core.Staff;
 using SmallChange.StaffConsole;
@@ -15,7 +16,7 @@ namespace SmallChange.Pages.Console;
 /// on the approvals page; below it, the release happens at once.
 /// </summary>
 [StaffWrite(StaffRole.ComplianceOfficer)]
-public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
+public sealed class CaseModel(IStore store, CaseService cases, SanctionsListService lists) : ConsolePage
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -44,6 +45,20 @@ public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
     public IReadOnlyList<CaseEvent> Events { get; private set; } = [];
 
     public Approval? PendingRelease { get; private set; }
+
+    /// <summary>
+    /// A sanctions alert beside what it matched: the name we screened (the holder's, or a destination's account holder)
+    /// and the list entry of the current list version (null when that entry is no longer listed: the figures remain).
+    /// </summary>
+    public sealed record SanctionsHit(Alert Alert, string Field, string? ScreenedName, string EntryKey, SanctionsEntry? Entry)
+    {
+        public string? Figure(string name) => Alert.Figures.FirstOrDefault(f => f.Name == name)?.Value;
+    }
+
+    public IReadOnlyList<SanctionsHit> SanctionsHits { get; private set; } = [];
+
+    /// <summary>The case's holder (for the sanctions comparison).</summary>
+    public SmallChange.Core.Holders.Holder? Account { get; private set; }
 
     /// <summary>After a post: what happened.</summary>
     public string? Notice { get; private set; }
@@ -87,6 +102,63 @@ public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
         return Page();
     }
 
+    /// <summary>Assigns the open case (blank: unassigns); recorded in the case's trail with who did it.</summary>
+    public async Task<IActionResult> OnPostAssignAsync(string? assignee, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var result = await cases.Assign(new CaseId(Id), assignee, Staff.Actor.Display, ct);
+        return await After(result.TryGet(out var c, out var error) ? $"Assigned to {c.Assignee ?? "nobody"}." : null, error, ct);
+    }
+
+    /// <summary>Adds a note to the case (open or closed).</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string? note, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var result = await cases.Note(new CaseId(Id), note, Staff.Actor.Display, ct);
+        return await After(result.TryGet(out _, out var error) ? "Note added." : null, error, ct);
+    }
+
+    private async Task<IActionResult> After(string? notice, Error? error, CancellationToken ct)
+    {
+        if (error is not null && Refusal(error) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!await Load(ct))
+        {
+            return NotFound();
+        }
+
+        Notice = notice;
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<SanctionsHit>> Hits(IStoreReader r, Case c)
+    {
+        var alerts = Alerts.Where(a => a.RuleId == ComplianceChecks.SanctionsRuleId).ToList();
+        if (alerts.Count == 0)
+        {
+            return [];
+        }
+
+        var entries = (await lists.Screener()).Lists.SelectMany(l => l.Entries).ToDictionary(e => e.Key, StringComparer.Ordinal);
+        Account = await r.GetHolder(c.Holder);
+        var holderName = Account?.Name.Value;
+        var hits = new List<SanctionsHit>();
+        foreach (var a in alerts)
+        {
+            var field = a.Figures.FirstOrDefault(f => f.Name == "field")?.Value ?? "";
+            var screened = field == ComplianceChecks.DestinationNameField
+                ? (await r.GetDestination(new DestinationId(a.Subject.Id)))?.AccountHolderName
+                : holderName;
+            var key = a.Figures.FirstOrDefault(f => f.Name == "entry")?.Value ?? "";
+            hits.Add(new SanctionsHit(a, field, screened, key, entries.GetValueOrDefault(key)));
+        }
+
+        return hits;
+    }
+
     private async Task<bool> Load(CancellationToken ct)
     {
         var id = new CaseId(Id);
@@ -109,6 +181,7 @@ public sealed class CaseModel(IStore store, CaseService cases) : ConsolePage
             }
 
             Cashouts = list;
+            SanctionsHits = await Hits(r, c);
             Events = await r.ListCaseEvents(id);
             PendingRelease = await r.FindPendingApproval(ApprovalKind.CashoutRelease, CaseService.SubjectOf(id));
             return true;

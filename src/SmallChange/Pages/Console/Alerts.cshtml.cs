@@ -1,0 +1,58 @@
+using SmallChange.Core.Compliance.Cases;
+using SmallChange.Core.Ports;
+
+namespace SmallChange.Pages.Console;
+
+/// <summary>Alerts per rule per day over the last <see cref="Days"/> days (UTC): an inline SVG chart and the same figures as a table.</summary>
+public sealed class AlertsModel(IStore store, TimeProvider clock) : ConsolePage
+{
+    public const int Days = 30;
+
+    /// <summary>At most this many alerts are counted (newest first); the page says so when it stops there.</summary>
+    public const int MaxAlerts = 20_000;
+
+    public IReadOnlyList<DateOnly> Buckets { get; private set; } = [];
+
+    public IReadOnlyList<(string Name, int[] Counts)> Series { get; private set; } = [];
+
+    public bool Truncated { get; private set; }
+
+    public string Svg { get; private set; } = "";
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var first = today.AddDays(-(Days - 1));
+        Buckets = Enumerable.Range(0, Days).Select(first.AddDays).ToList();
+        var since = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var (alerts, truncated) = await store.ReadAsync<(List<Alert>, bool)>(async r =>
+        {
+            var all = new List<Alert>();
+            string? cursor = null;
+            do
+            {
+                var page = await r.ListAlerts(new AlertFilter(Since: since), cursor, 500);
+                all.AddRange(page.Items);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && all.Count < MaxAlerts);
+            return (all, cursor is not null);
+        }, ct);
+        Truncated = truncated;
+        Series = alerts.GroupBy(a => a.RuleId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var counts = new int[Days];
+            foreach (var a in g)
+            {
+                var day = DateOnly.FromDateTime(a.CreatedAt.UtcDateTime).DayNumber - first.DayNumber;
+                if (day is >= 0 and < Days)
+                {
+                    counts[day]++;
+                }
+            }
+
+            return (g.Key, counts);
+        }).ToList();
+        Svg = AlertsChart.Render($"Alerts per rule per day, last {Days} days", Buckets, Series);
+    }
+}
