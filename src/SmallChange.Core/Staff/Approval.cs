@@ -1,8 +1,10 @@
+using SmallChange.Core.Common;
+
 namespace SmallChange.Core.Staff;
 
 public readonly record struct ApprovalId(Guid Value)
 {
-    public static ApprovalId New() => new(Guid.CreateVersion7());
+    public static ApprovalId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }

@@ -1,3 +1,4 @@
+using SmallChange.Core.Common;
 using SmallChange.Core.Identity;
 
 namespace SmallChange.Core.Staff;
@@ -5,7 +6,7 @@ namespace SmallChange.Core.Staff;
 /// <summary>A staff account of the console (separate from holders' portal accounts); time-ordered like every id.</summary>
 public readonly record struct StaffId(Guid Value)
 {
-    public static StaffId New() => new(Guid.CreateVersion7());
+    public static StaffId New() => new(Uuid7.New());
 
     public override string ToString() => Value.ToString();
 }
@@ -105,7 +106,7 @@ public sealed record StaffActor(string Principal, string Display)
 public sealed record StaffAuditEntry(Guid Id, DateTimeOffset At, string Actor, string ActorDisplay, string Action, string? Subject, string? Detail)
 {
     public static StaffAuditEntry Of(StaffActor actor, string action, string? subject, string? detail, DateTimeOffset at) =>
-        new(Guid.CreateVersion7(), at, actor.Principal, actor.Display, action, subject, detail);
+        new(Uuid7.New(), at, actor.Principal, actor.Display, action, subject, detail);
 
     public override string ToString() => $"StaffAuditEntry {{ {Action} by {Actor} on {Subject} }}";
 }

@@ -94,3 +94,27 @@ public sealed class Uuid7Tests
         Assert.Equal(80_000, all.Distinct().Count());
     }
 }
+
+public sealed class Uuid7UsageTests
+{
+    [Fact]
+    public void Sources_NoClockReadingCreateVersion7_EveryIdFromUuid7()
+    {
+        // Guid.CreateVersion7() orders two ids of one millisecond at random; ids that listings order by must come from
+        // Uuid7.New() (a flaky staff-trail test came from one missed call). CreateVersion7(at) with an explicit time stays.
+        var root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "SmallChange.slnx")))
+        {
+            root = Path.GetDirectoryName(root);
+        }
+
+        Assert.NotNull(root);
+        var offenders = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("Guid.CreateVersion7()", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f))
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+}
