@@ -94,6 +94,9 @@ trap cleanup EXIT
 [[ -n "$DB" ]] || DB="$WORK/credit-load.db"
 BACKEND=sqlite
 [[ "$DB" == *Host=* || "$DB" == *host=* || "$DB" == postgres://* || "$DB" == postgresql://* ]] && BACKEND=postgres
+# A PostgreSQL store seals personal data with a key file every node shares; a fresh database is sealed with a
+# throwaway key unless SMALLCHANGE_PII_KEY_FILE names one (set it to reuse a database across runs).
+[[ $BACKEND == postgres ]] && export SMALLCHANGE_PII_KEY_FILE="${SMALLCHANGE_PII_KEY_FILE:-$WORK/pii-keys.json}"
 API="http://127.0.0.1:$PORT"
 RUN_ID="L$(date +%s)$$"
 
