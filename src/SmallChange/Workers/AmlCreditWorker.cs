@@ -9,11 +9,12 @@ public sealed class AmlCreditWorker(AmlCreditMonitor monitor, ILogger<AmlCreditW
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var leaves = monitor.Batch;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var round = await monitor.RunOnce(stoppingToken);
+                var round = await monitor.RunOnce(leaves, stoppingToken);
                 if (round.Alerts > 0)
                 {
                     log.LogInformation("AML on credits: {Credits} credits evaluated, {Alerts} alerts", round.Credits, round.Alerts);
@@ -21,10 +22,17 @@ public sealed class AmlCreditWorker(AmlCreditMonitor monitor, ILogger<AmlCreditW
 
                 // A round reads each of its holders' history once: after a partial round, wait for the log to fill the
                 // next one rather than read the same histories again for a few credits (alerts on credits come within
-                // about an interval; a full round, when the monitor is behind, goes on at once).
-                if (round.Leaves < monitor.Batch)
+                // about an interval). A full round means the monitor is behind: the next goes on at once and reads
+                // twice as many leaves (up to MaxBatch), so a busy holder's history is read once per many of its
+                // credits rather than once per Batch leaves; back at the normal size once it has caught up.
+                if (round.Leaves < leaves)
                 {
+                    leaves = monitor.Batch;
                     await Task.Delay(Interval, stoppingToken);
+                }
+                else
+                {
+                    leaves = Math.Min(leaves * 2, monitor.MaxBatch);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -156,6 +156,37 @@ public abstract class AmlBatchContractTests(IStoreBackend backend) : IAsyncLifet
     }
 
     [Fact]
+    public async Task RunOnce_RoundsOfGrowingSize_EveryCreditOnceSameAlertsAsOneRound()
+    {
+        var world = await Build(new Random(9), holders: 30, steps: 140);
+        var monitor = new AmlCreditMonitor(Store, new ComplianceChecks(new NoLists(), Setup), Setup, Clock) { Batch = 3 };
+        var size = (await Store.ReadAsync(r => r.LastLogBatch()))!.TreeSize;
+        var whole = await Store.ReadAsync(async r => await monitor.Evaluate(r, await r.CreditsInLog(0, size)));
+        var expected = whole.SelectMany(e => e.Result.Hits.Select(d => (e.Credit.Transfer.Value, d.RuleId))).Order().ToList();
+
+        // As the worker does when behind: each full round doubles the next one's size (3, 6, 12, …).
+        var (leaves, read, credits, sizes) = (monitor.Batch, 0L, 0, new List<long>());
+        while (read < size)
+        {
+            var round = await monitor.RunOnce(leaves);
+            Assert.False(round.Lost);
+            (read, credits, leaves) = (read + round.Leaves, credits + round.Credits, leaves * 2);
+            sizes.Add(round.Leaves);
+        }
+
+        Assert.Equal((size, world.Credits), (read, credits));
+        Assert.Equal([3L, 6, 12, 24], sizes.Take(4));
+        Assert.Equal(0, (await monitor.RunOnce(leaves)).Leaves);
+        var filed = new List<(Guid, string)>();
+        foreach (var h in world.Holders)
+        {
+            filed.AddRange((await Store.ReadAsync(r => r.ListAlerts(new AlertFilter(Holder: h), null, 1000))).Items.Select(a => (a.Subject.Id, a.RuleId)));
+        }
+
+        Assert.Equal(expected, filed.Order());
+    }
+
+    [Fact]
     public async Task FileMany_ManyHolders_SameCasesAlertsAndTrailsAsFileOneByOne()
     {
         // Two mirrored sets of holders: one filed at once, one item after the other. Holders 0 and 1 have an open case

@@ -32,11 +32,22 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
 {
     public const string Name = "aml_credits";
 
-    /// <summary>Leaves read per round.</summary>
+    /// <summary>Leaves read per round when the monitor keeps up.</summary>
     public int Batch { get; init; } = 1000;
 
-    public async Task<MonitorRound> RunOnce(CancellationToken ct = default)
+    /// <summary>
+    /// The most leaves a round reads when the monitor is behind. A round reads the history of each of its holders once,
+    /// so a round of many credits costs little more than a round of few when the same holders recur: a monitor that fell
+    /// behind catches up in fewer, larger rounds (see <c>AmlCreditWorker</c>).
+    /// </summary>
+    public int MaxBatch { get; init; } = 20_000;
+
+    public Task<MonitorRound> RunOnce(CancellationToken ct = default) => RunOnce(Batch, ct);
+
+    /// <summary>One round over at most <paramref name="leaves"/> leaves from the monitor's position.</summary>
+    public async Task<MonitorRound> RunOnce(int leaves, CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(leaves, 1);
         var (position, end, found) = await store.ReadAsync(async r =>
         {
             var position = await r.MonitorPosition(Name);
@@ -46,7 +57,7 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
                 return (position, position, (IReadOnlyList<CreditEvaluation>?)null);
             }
 
-            var end = Math.Min(size, position + Batch);
+            var end = Math.Min(size, position + leaves);
             return (position, end, await Evaluate(r, await r.CreditsInLog(position, end)));
         }, ct);
         if (found is null)
