@@ -74,7 +74,8 @@ public static class SanctionsCommand
             RescreenFiling? report = null;
             if (result.RescreenNeeded && parse.GetValue(rescreen))
             {
-                report = await service.RescreenAndFile(ct);
+                // Moves the servers' rescreen position too (they would otherwise rescreen again, filing nothing new).
+                report = await service.RescreenIfListsChanged(ct) ?? await service.RescreenAndFile(ct);
             }
 
             if (parse.GetValue(json))
@@ -112,7 +113,7 @@ public static class SanctionsCommand
             }
             else
             {
-                Console.WriteLine("  Rescreen needed: every holder and destination must be screened against the new version (smallchange sanctions rescreen).");
+                Console.WriteLine("  Rescreen needed: a running server rescreens every holder and destination within a minute (or at its next start); --rescreen or `smallchange sanctions rescreen` does it now.");
             }
 
             return 0;

@@ -11,7 +11,7 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var cmd = new Command("serve", "Serve the API (and, later, the portal and console) on 127.0.0.1");
+        var cmd = new Command("serve", "Serve the API, the holder portal and the staff console on 127.0.0.1");
         var demo = new Option<bool>("--demo") { Description = "Seed demo sources, holders and credits and print an operator key" };
         var urls = new Option<string>("--urls") { Description = "Listen addresses", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var config = new Option<string?>("--config") { Description = "Folder with providers.json and fx-rates.json (default: config next to the executable)" };

@@ -5,29 +5,27 @@ namespace SmallChange.Workers;
 /// <summary>
 /// Builds the sanctions screener when the server starts and looks for newer list versions every
 /// <see cref="SanctionsListService.CheckInterval"/>, so a screening on the request path never waits for a (re)build and a
-/// list imported on any node reaches every node within that interval. When the lists change while it runs (a new version
-/// imported, on this node or another), it rescreens every holder and destination and files the hits as alerts
-/// (<see cref="SanctionsListService.RescreenAndFile"/>: idempotent, so every node doing it files each hit once).
+/// list imported on any node reaches every node within that interval. When a list version was stored since the last
+/// rescreen (imported on this node or another, or by the CLI while no server ran), it rescreens every holder and
+/// destination and files the hits as alerts (<see cref="SanctionsListService.RescreenIfListsChanged"/>: a durable
+/// position, and idempotent filing, so every node doing it files each hit once).
 /// </summary>
 public sealed class SanctionsListRefresher(SanctionsListService lists, ILogger<SanctionsListRefresher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        SanctionsScreener? seen = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var screener = await lists.Screener(refresh: true, stoppingToken);
                 log.LogDebug("Sanctions screener holds {Lists} lists, {Entries} entries", screener.Lists.Count, screener.EntryCount);
-                if (seen is not null && !ReferenceEquals(seen, screener))
+                if (await lists.RescreenIfListsChanged(stoppingToken) is { } filing)
                 {
-                    var filing = await lists.RescreenAndFile(stoppingToken);
                     log.LogInformation("Sanctions lists changed: rescreened {Holders} holders and {Destinations} destinations, {Hits} hits, {Filed} new alerts",
                         filing.Report.HoldersScreened, filing.Report.DestinationsScreened, filing.Report.Hits.Count, filing.AlertsFiled);
                 }
 
-                seen = screener;
                 await Task.Delay(SanctionsListService.CheckInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

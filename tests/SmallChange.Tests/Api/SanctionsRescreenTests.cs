@@ -90,6 +90,31 @@ public abstract class SanctionsRescreenTests(string backend) : IAsyncLifetime
         Assert.Equal(0, third.AlertsFiled);
         Assert.Equal(atCreation + 1, (await Alerts(listed)).Count);
     }
+
+    [Fact]
+    public async Task RescreenIfListsChanged_VersionStoredSinceLastRescreen_RescreensOnceThenNotUntilTheNext()
+    {
+        var listed = await _api.CreateHolder(name: Listed);
+        var (other, withoutListed) = (await TrimmedUn(dropListed: false), await TrimmedUn());
+        Assert.Null(await Lists.RescreenIfListsChanged()); // nothing imported: the lists are the files, no rescreen
+
+        // Imported while no server ran (as `sanctions import` does): the next check rescreens and files the hit.
+        var first = await Lists.Import(other, ["UN_consolidated.xml"]);
+        var filing = await Lists.RescreenIfListsChanged();
+        Assert.NotNull(filing);
+        Assert.Contains(filing.Report.Hits, h => h.Holder == new HolderId(listed));
+        Assert.Contains(await Alerts(listed), a => a.Figures.Any(f => f.Name == "trigger" && f.Value == "rescreen"));
+        Assert.Equal(first.Version.Id, await _api.Store.ReadAsync(r => r.MonitorPosition(SanctionsListService.RescreenMonitor)));
+        Assert.Null(await Lists.RescreenIfListsChanged());
+
+        // The same list again changes nothing; a changed one rescreens again.
+        Assert.Equal(ImportOutcome.Unchanged, (await Lists.Import(other, ["UN_consolidated.xml"])).Outcome);
+        Assert.Null(await Lists.RescreenIfListsChanged());
+        var second = await Lists.Import(withoutListed, ["UN_consolidated.xml"]);
+        Assert.Equal(ImportOutcome.Imported, second.Outcome);
+        Assert.NotNull(await Lists.RescreenIfListsChanged());
+        Assert.Equal(second.Version.Id, await _api.Store.ReadAsync(r => r.MonitorPosition(SanctionsListService.RescreenMonitor)));
+    }
 }
 
 public sealed class SqliteSanctionsRescreenTests() : SanctionsRescreenTests("sqlite");

@@ -196,6 +196,29 @@ public sealed class SanctionsListService(IStore store, TimeProvider clock, Sanct
         return new RescreenFiling(report, filed, known);
     }
 
+    /// <summary>The durable position of the list-change rescreen: the highest stored version id rescreened against.</summary>
+    public const string RescreenMonitor = "sanctions_rescreen";
+
+    /// <summary>
+    /// Rescreens everyone and files the hits (<see cref="RescreenAndFile"/>) when a list version was stored since the last
+    /// rescreen of this kind, on any node or by the CLI, even while no server ran; returns null when none was. Stored
+    /// version ids only grow, so the highest one is the position; of two nodes at once both may rescreen (filing is
+    /// idempotent) and one moves the position.
+    /// </summary>
+    public async Task<RescreenFiling?> RescreenIfListsChanged(CancellationToken ct = default)
+    {
+        var (done, latest) = await store.ReadAsync(async r =>
+            (await r.MonitorPosition(RescreenMonitor), (await r.LatestSanctionsVersions()).Select(v => v.Id).DefaultIfEmpty(0).Max()), ct);
+        if (latest <= done)
+        {
+            return null;
+        }
+
+        var filing = await RescreenAndFile(ct);
+        await store.WriteAsync(tx => tx.AdvanceMonitor(RescreenMonitor, done, latest), ct);
+        return filing;
+    }
+
     /// <summary>The alert of a rescreen hit: the screening hooks' rule and figures, and that a rescreen found it.</summary>
     private static AlertDraft RescreenAlert(RescreenHit hit, ScreeningMatch m, double threshold, string lists)
     {
