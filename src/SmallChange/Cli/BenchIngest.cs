@@ -104,9 +104,9 @@ public static class BenchIngest
         double LogOverheadPercent);
 
     /// <summary>A store ready to measure: a source, its holders with their wallets, warmed-up code and caches.</summary>
-    private sealed record Prepared(CreditService Service, Source Source, Holder[] Holders, Func<string, int, CreditCommand> Make, Func<string, int, List<List<CreditCommand>>> Batches);
+    internal sealed record Prepared(CreditService Service, Source Source, Holder[] Holders, Func<string, int, CreditCommand> Make, Func<string, int, List<List<CreditCommand>>> Batches);
 
-    private static async Task<Prepared> Prepare(IStore store, int holderCount, int batchSize, ApiKeys.Issued? key, Source source, CancellationToken ct)
+    internal static async Task<Prepared> Prepare(IStore store, int holderCount, int batchSize, ApiKeys.Issued? key, Source source, CancellationToken ct)
     {
         var clock = TimeProvider.System;
         await store.MigrateAsync(ct);
@@ -161,42 +161,49 @@ public static class BenchIngest
     /// </summary>
     private static async Task<double> WithoutLog(IStore logged, string db, int total, int batchSize, int holderCount, int producers, CancellationToken ct)
     {
+        var (store, drop) = await OpenUnlogged(logged, db, ct);
+        try
+        {
+            // The same work as the logged store before its timed run (the one-submitter pass), so both runs write into
+            // a ledger of the same size.
+            var p = await Prepare(store, holderCount, batchSize, null, new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], TimeProvider.System.GetUtcNow()), ct);
+            await Batched(p.Service, p.Source.Id, p.Batches("single", total), 1, ct);
+            return await Batched(p.Service, p.Source.Id, p.Batches("batch", total), producers, ct);
+        }
+        finally
+        {
+            await drop();
+        }
+    }
+
+    /// <summary>
+    /// A store of the same backend as <paramref name="logged"/> that leaves the verifiable log out: a fresh SQLite file
+    /// beside the temp folder, or a fresh schema of the same PostgreSQL database; the returned action disposes it and
+    /// deletes the file (a schema stays, as the logged run's data does).
+    /// </summary>
+    internal static async Task<(IStore Store, Func<ValueTask> Drop)> OpenUnlogged(IStore logged, string db, CancellationToken ct)
+    {
         var clock = TimeProvider.System;
-        string? file = null;
-        IStore store;
         if (logged is Adapters.Storage.Postgres.PostgresStore pg)
         {
             var schema = $"bench_nolog_{Guid.NewGuid():N}";
             await pg.Scalar($"CREATE SCHEMA {schema}", ct);
             var b = Adapters.Storage.Postgres.PostgresConnectionString.Parse(db);
             b.SearchPath = schema;
-            store = Adapters.Storage.Postgres.PostgresStore.Open(b.ConnectionString, clock, log: false, personalData: pg.PersonalData);
-        }
-        else
-        {
-            file = Path.Combine(Path.GetTempPath(), $"smallchange-bench-nolog-{Guid.NewGuid():N}.db");
-            store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false, personalData: ((Adapters.Storage.IPersonalDataStore)logged).PersonalData);
+            var pgStore = Adapters.Storage.Postgres.PostgresStore.Open(b.ConnectionString, clock, log: false, personalData: pg.PersonalData);
+            return (pgStore, pgStore.DisposeAsync);
         }
 
-        try
-        {
-            // The same work as the logged store before its timed run (the one-submitter pass), so both runs write into
-            // a ledger of the same size.
-            var p = await Prepare(store, holderCount, batchSize, null, new Source(SourceId.New(), "bench source", SourceType.CreatorEarnings, [Currencies.USD], clock.GetUtcNow()), ct);
-            await Batched(p.Service, p.Source.Id, p.Batches("single", total), 1, ct);
-            return await Batched(p.Service, p.Source.Id, p.Batches("batch", total), producers, ct);
-        }
-        finally
+        var file = Path.Combine(Path.GetTempPath(), $"smallchange-bench-nolog-{Guid.NewGuid():N}.db");
+        var store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false, personalData: ((Adapters.Storage.IPersonalDataStore)logged).PersonalData);
+        return (store, async () =>
         {
             await store.DisposeAsync();
-            if (file is not null)
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" })
             {
-                foreach (var f in new[] { file, file + "-wal", file + "-shm" })
-                {
-                    File.Delete(f);
-                }
+                File.Delete(f);
             }
-        }
+        });
     }
 
     public static async Task<IngestResult> Run(string db, int total, int batchSize, int holderCount, TimeSpan baselineFor, int producers, CancellationToken ct, string? piiKeys = null)
@@ -310,7 +317,7 @@ public static class BenchIngest
     }
 
     /// <summary>Submits the batches from <paramref name="producers"/> concurrent tasks; every credit must come back created.</summary>
-    private static async Task<double> Batched(CreditService service, SourceId source, List<List<CreditCommand>> batches, int producers, CancellationToken ct)
+    internal static async Task<double> Batched(CreditService service, SourceId source, List<List<CreditCommand>> batches, int producers, CancellationToken ct)
     {
         var total = batches.Sum(b => b.Count);
         var next = -1;
@@ -332,7 +339,7 @@ public static class BenchIngest
     }
 
     /// <summary>Starts a timed phase from a collected heap, so that it does not pay for the garbage of the setup before it.</summary>
-    private static void Settle()
+    internal static void Settle()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
