@@ -36,7 +36,10 @@
 # after each event once the cluster is back to primary + secondary, default 15), HA_CREDIT_WORKERS (3),
 # HA_CASHOUT_WORKERS (1), HA_HOLDERS (40), HA_TIMEOUT (s to wait for a cluster state, default 180), HA_DB_OPTIONS
 # (extra Npgsql keywords appended to the connection string, e.g. 'Host Recheck Seconds=1'), HA_EVENTS (which events,
-# in order; default "failover kill node-lost"). SMALLCHANGE_DB_RETRY_SECONDS is passed on to the serve processes.
+# in order; default "failover kill node-lost"), HA_REQUIRE_SYNC (1, the default: the serve processes acknowledge only
+# writes a synchronous standby confirmed, SMALLCHANGE_DB_REQUIRE_SYNC_STANDBY, and answer 503 server.write_unconfirmed
+# otherwise, which the clients retry; 0: pg_auto_failover's wait_primary windows acknowledge local-only commits).
+# SMALLCHANGE_DB_RETRY_SECONDS is passed on to the serve processes.
 # Needs: root (pg_autoctl runs as the postgres user through runuser), dotnet (SDK 10), curl, psql, PostgreSQL 15.
 # Ports: free ones above 20000 on 127.0.0.1 (never 55432). Takes 3-5 minutes (plus the build).
 set -euo pipefail
@@ -54,6 +57,7 @@ CREDIT_WORKERS=${HA_CREDIT_WORKERS:-3}
 CASHOUT_WORKERS=${HA_CASHOUT_WORKERS:-1}
 HOLDERS=${HA_HOLDERS:-40}
 STATE_TIMEOUT=${HA_TIMEOUT:-180}
+REQUIRE_SYNC=${HA_REQUIRE_SYNC:-1}
 PG_BIN=/usr/lib/postgresql/15/bin
 read -r -a EVENTS <<<"${HA_EVENTS:-failover kill node-lost}"
 for ev in "${EVENTS[@]}"; do
@@ -346,7 +350,7 @@ start_serve() {
     local port pid
     for _ in 1 2 3; do
         port=$(free_port)
-        dotnet "$BIN" serve --db "$DB" --urls "http://127.0.0.1:$port" "${SANDBOX[@]}" >"$W/serve-$port.log" 2>&1 </dev/null &
+        SMALLCHANGE_DB_REQUIRE_SYNC_STANDBY=$REQUIRE_SYNC dotnet "$BIN" serve --db "$DB" --urls "http://127.0.0.1:$port" "${SANDBOX[@]}" >"$W/serve-$port.log" 2>&1 </dev/null &
         pid=$!
         for _ in $(seq 1 120); do
             if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/openapi/v1.json" || true)" == 200 ]]; then
@@ -719,6 +723,7 @@ cat <<EOF
 cluster        pg_auto_failover $(pg_autoctl --version 2>/dev/null | head -1 | awk '{print $3}'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); monitor + 2 nodes on 127.0.0.1
 replication    number_sync_standbys=$NUM_SYNC; $QUORUM; synchronous_standby_names=$SYNC_NAMES; synchronous_commit=$SYNC_COMMIT
 load           $CREDIT_WORKERS credit workers, $CASHOUT_WORKERS cash-out workers, 2 serve processes; $REQUESTS_TOTAL requests, $FAILED_TOTAL failed answers (each retried with the same key)
+durability     $([[ $REQUIRE_SYNC == 1 ]] && echo "writes acknowledged only when a synchronous standby confirmed them; $(cat "$L"/errors.* 2>/dev/null | grep -c 'server.write_unconfirmed' || true) answers were 503 server.write_unconfirmed (committed on the primary alone, retried)" || echo "HA_REQUIRE_SYNC=0: local-only commits in wait_primary windows are acknowledged")
 credits        acknowledged $(get credits_acked), found exactly once $(get credits_found), missing $(get credits_missing), duplicated $(get credits_duplicated), wrong holder/amount $(get credits_wrong_content); in the db but never acknowledged $(get credits_unacked_in_db)
 cash-outs      acknowledged $(get cashouts_acked) ($(get cashouts_acked_rejected) rejected by a check, 422), found $(get cashouts_found), missing $(get cashouts_missing), duplicated (two for one quote) $(get cashouts_duplicated); in the db but never acknowledged $(get cashouts_unacked_in_db)
                states: $(get cashouts_states); still open: $(get cashouts_open)

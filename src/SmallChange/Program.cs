@@ -12,7 +12,7 @@ catch (Exception ex) when (ex is StoreConfigurationException or ConfigurationExc
     Console.Error.WriteLine($"smallchange: {ex.Message}");
     return 2;
 }
-catch (SmallChange.Core.Ports.StoreUnavailableException ex)
+catch (Exception ex) when (ex is SmallChange.Core.Ports.StoreUnavailableException or SmallChange.Core.Ports.WriteUnconfirmedException)
 {
     Console.Error.WriteLine($"smallchange: {ex.Message}");
     return 3;

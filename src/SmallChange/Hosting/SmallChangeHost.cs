@@ -200,6 +200,8 @@ public static class SmallChangeHost
             OperationCanceledException => (499, new Error("request.cancelled", "The request was cancelled.")),
             StoreUnavailableException => (503, new Error("server.unavailable",
                 "The database is unreachable right now. Nothing of this request was committed; retry later with the same idempotency key or reference.")),
+            WriteUnconfirmedException => (503, new Error("server.write_unconfirmed",
+                "The write may be committed, but the database could not confirm that a standby has it. Retry with the same idempotency key or reference: a replay answers with the original result.")),
             _ => (500, new Error("server.error", "An unexpected error occurred. Nothing was committed unless a later read shows it.")),
         };
         if (status == 503)

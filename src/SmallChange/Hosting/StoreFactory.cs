@@ -31,7 +31,7 @@ public static class StoreFactory
         {
             try
             {
-                return PostgresStore.Open(db, clock, RetryBudget(), personalData: personalData);
+                return PostgresStore.Open(db, clock, RetryBudget(), personalData: personalData, requireSynchronousStandby: RequireSynchronousStandby());
             }
             catch (ArgumentException e)
             {
@@ -61,6 +61,17 @@ public static class StoreFactory
 
         return TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>
+    /// Whether a PostgreSQL store acknowledges only writes a synchronous standby has (<c>SMALLCHANGE_DB_REQUIRE_SYNC_STANDBY</c>
+    /// = <c>1</c>/<c>true</c>; default off): see <see cref="PostgresStore.RequireSynchronousStandby"/> and docs/operations.md.
+    /// </summary>
+    public static bool RequireSynchronousStandby() => Environment.GetEnvironmentVariable("SMALLCHANGE_DB_REQUIRE_SYNC_STANDBY") switch
+    {
+        null or "" or "0" or "false" => false,
+        "1" or "true" => true,
+        _ => throw new StoreConfigurationException("SMALLCHANGE_DB_REQUIRE_SYNC_STANDBY must be 1, true, 0 or false."),
+    };
 
     /// <summary>What <c>--db</c> names, fit for a console or log line: never a password.</summary>
     public static string Describe(string db)

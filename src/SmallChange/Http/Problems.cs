@@ -29,7 +29,7 @@ public static class Problems
         _ when code.StartsWith("limit.", StringComparison.Ordinal) => StatusCodes.Status422UnprocessableEntity,
         "request.too_large" => StatusCodes.Status413PayloadTooLarge,
         "rate.limited" => StatusCodes.Status429TooManyRequests,
-        "server.unavailable" => StatusCodes.Status503ServiceUnavailable,
+        "server.unavailable" or "server.write_unconfirmed" => StatusCodes.Status503ServiceUnavailable,
         "server.error" => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -59,7 +59,8 @@ public sealed partial class PostgresStore : IStore, IPersonalDataStore
     /// Without <paramref name="personalData"/> the key ring comes from <see cref="PiiKeyFile"/> (<c>SMALLCHANGE_PII_KEY_FILE</c>;
     /// PostgreSQL has no default file).
     /// </remarks>
-    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true, PersonalData? personalData = null)
+    public static PostgresStore Open(string connectionString, TimeProvider? clock = null, TimeSpan? retryBudget = null, bool log = true, PersonalData? personalData = null,
+        bool requireSynchronousStandby = false)
     {
         var b = PostgresConnectionString.Parse(connectionString);
         // NpgsqlConnectionStringBuilder.ContainsKey says whether a keyword exists, not whether it was given: a setting
@@ -104,8 +105,17 @@ public sealed partial class PostgresStore : IStore, IPersonalDataStore
         {
             Description = description,
             Settings = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Password = null },
+            RequireSynchronousStandby = requireSynchronousStandby,
         };
     }
+
+    /// <summary>
+    /// Acknowledge a write only when a synchronous standby is known to have it (docs/operations.md, "Durability"): after
+    /// each write's commit the store asks, on the same connection, whether the primary still names a synchronous
+    /// standby, and watches for the server's warning that a wait for the standby was cancelled; either way, it throws
+    /// <see cref="WriteUnconfirmedException"/> instead of returning (the commit stands; callers retry idempotently).
+    /// </summary>
+    public bool RequireSynchronousStandby { get; private init; }
 
     /// <summary>
     /// The data source. With <c>Target Session Attributes</c> (for example read-write: only the primary of a replicated
@@ -223,8 +233,28 @@ public sealed partial class PostgresStore : IStore, IPersonalDataStore
             {
                 var result = await work(stx);
                 var frontier = await stx.AppendLog(_frontier, _clock.GetUtcNow());
-                await tx.CommitAsync(ct);
+                if (!RequireSynchronousStandby)
+                {
+                    await tx.CommitAsync(ct);
+                    _frontier = frontier;
+                    return result;
+                }
+
+                var cancelledWait = false;
+                void OnNotice(object? sender, NpgsqlNoticeEventArgs e) =>
+                    cancelledWait |= e.Notice.SqlState == "01000" && e.Notice.MessageText.Contains("synchronous replication", StringComparison.Ordinal);
+                conn.Notice += OnNotice;
+                try
+                {
+                    await tx.CommitAsync(ct);
+                }
+                finally
+                {
+                    conn.Notice -= OnNotice;
+                }
+
                 _frontier = frontier;
+                await ConfirmSynchronous(conn, cancelledWait);
                 return result;
             }
             catch
@@ -244,6 +274,28 @@ public sealed partial class PostgresStore : IStore, IPersonalDataStore
             await tx.CommitAsync(ct);
             return result;
         }, _source, ct);
+
+    /// <summary>
+    /// After a commit: a configuration reload that emptied <c>synchronous_standby_names</c> releases the commits waiting
+    /// for the standby without a word, and the backend applies the reload before its next statement — so the setting
+    /// read right after the commit is empty whenever the commit could have been released that way.
+    /// </summary>
+    private async Task ConfirmSynchronous(NpgsqlConnection conn, bool cancelledWait)
+    {
+        if (cancelledWait)
+        {
+            throw new WriteUnconfirmedException($"{Description}: the wait for the synchronous standby was cancelled; the commit is local only until the standby catches up.");
+        }
+
+        await using var cmd = new NpgsqlCommand("SELECT current_setting('synchronous_standby_names'), current_setting('synchronous_commit')", conn);
+        await using var r = await cmd.ExecuteReaderAsync(CancellationToken.None);
+        await r.ReadAsync(CancellationToken.None);
+        var (names, level) = (r.GetString(0), r.GetString(1));
+        if (string.IsNullOrWhiteSpace(names) || level is "off" or "local")
+        {
+            throw new WriteUnconfirmedException($"{Description}: the primary has no synchronous standby (synchronous_standby_names is empty or synchronous_commit is {level}); the commit is local only.");
+        }
+    }
 
     /// <summary>Runs one statement outside the store's transactions (tests and tools: creating a schema, reading a setting).</summary>
     public async Task<string?> Scalar(string sql, CancellationToken ct = default)
