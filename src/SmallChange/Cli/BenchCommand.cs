@@ -12,6 +12,7 @@ public static class BenchCommand
         bench.Subcommands.Add(BenchVerify.Create());
         bench.Subcommands.Add(BenchDecide.Create());
         bench.Subcommands.Add(BenchLogCost.Create());
+        bench.Subcommands.Add(BenchAmlCredits.Create());
         return bench;
     }
 }

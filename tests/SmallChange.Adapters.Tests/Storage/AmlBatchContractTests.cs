@@ -155,6 +155,32 @@ public abstract class AmlBatchContractTests(IStoreBackend backend) : IAsyncLifet
         Assert.Equal(hits.Select(x => (x.Transfer.Value, x.RuleId)).Order(), filed.Order());
     }
 
+    [Theory]
+    [InlineData(11, 7)]
+    [InlineData(12, 50)]
+    [InlineData(13, 100_000)]
+    public async Task Evaluate_OnePassOverStoredHistory_SameResultsAsOneByOne(int seed, int leaves)
+    {
+        // The monitor's one-pass evaluation against each credit judged alone with its full history lists, over what the
+        // store holds, in rounds of several sizes (the history before a round then includes earlier rounds' credits).
+        await Build(new Random(seed), holders: 25, steps: 160);
+        var compliance = new ComplianceChecks(new NoLists(), Setup);
+        var onePass = new AmlCreditMonitor(Store, compliance, Setup, Clock);
+        var oneByOne = new AmlCreditMonitor(Store, compliance, Setup, Clock) { OneByOne = true };
+        var size = (await Store.ReadAsync(r => r.LastLogBatch()))!.TreeSize;
+        var (expected, got) = (new List<string>(), new List<string>());
+
+        for (long from = 0; from < size; from += leaves)
+        {
+            var to = Math.Min(size, from + leaves);
+            expected.AddRange(await Store.ReadAsync(async r => (await oneByOne.Evaluate(r, await r.CreditsInLog(from, to))).Select(Describe).ToList()));
+            got.AddRange(await Store.ReadAsync(async r => (await onePass.Evaluate(r, await r.CreditsInLog(from, to))).Select(Describe).ToList()));
+        }
+
+        Assert.Equal(expected, got);
+        Assert.Contains(got, d => d.Contains(" hold: ", StringComparison.Ordinal) || d.Contains(" reject: ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RunOnce_RoundsOfGrowingSize_EveryCreditOnceSameAlertsAsOneRound()
     {

@@ -10,10 +10,15 @@ namespace SmallChange.Core.Compliance.Aml;
 /// </summary>
 public sealed class AmlContext
 {
-    private AmlContext(JurisdictionProfile profile, AmlInput input)
+    private readonly Func<TimeSpan, CreditFigures>? _creditFigures;
+    private DateTimeOffset? _firstActivity;
+
+    private AmlContext(JurisdictionProfile profile, AmlInput input, Func<TimeSpan, CreditFigures>? creditFigures = null, DateTimeOffset? firstActivity = null)
     {
         Profile = profile;
         Input = input;
+        _creditFigures = creditFigures;
+        _firstActivity = firstActivity;
     }
 
     public JurisdictionProfile Profile { get; }
@@ -68,6 +73,26 @@ public sealed class AmlContext
 
         return new AmlContext(profile, input with { Event = ev, RecentCredits = credits, RecentCashouts = cashouts });
     }
+
+    /// <summary>
+    /// A context whose history is given as aggregates rather than lists (the credit monitor's batch evaluation, which
+    /// keeps them as its windows slide): <paramref name="input"/> is already in the profile currency and its history lists
+    /// are empty; <paramref name="creditFigures"/> answers <see cref="CreditFiguresWithin"/> for the windows the rules
+    /// declare (<see cref="AmlRule.CreditWindows"/>). Only rules that read the history through the aggregates may run on it.
+    /// </summary>
+    internal static AmlContext FromAggregates(JurisdictionProfile profile, AmlInput input, DateTimeOffset firstActivity, Func<TimeSpan, CreditFigures> creditFigures) =>
+        new(profile, input, creditFigures, firstActivity);
+
+    /// <summary>
+    /// The figures of <see cref="CreditsWithin"/>(<paramref name="window"/>): count, total, distinct sources and named
+    /// senders, the event's own credit included when the event is a credit.
+    /// </summary>
+    public CreditFigures CreditFiguresWithin(TimeSpan window) =>
+        _creditFigures is { } f ? f(window) : CreditAggregate.Of(Currency, CreditsWithin(window)).Figures;
+
+    /// <summary>The earliest activity in the history given (a credit or counted cash-out since HistorySince), or <see cref="Now"/> when there is none.</summary>
+    public DateTimeOffset FirstActivity =>
+        _firstActivity ??= Input.RecentCredits.Select(c => c.At).Concat(Input.RecentCashouts.Select(c => c.At)).Append(Now).Min();
 
     /// <summary>Credits at or after <c>Now − window</c>, the event's own credit included when the event is a credit.</summary>
     public IEnumerable<AmlCredit> CreditsWithin(TimeSpan window)
@@ -129,6 +154,15 @@ public abstract class AmlRule
     public abstract bool AppliesTo(AmlEvent e);
 
     public abstract AmlDecision Evaluate(AmlContext context);
+
+    /// <summary>
+    /// The windows over which the rule reads credits through <see cref="AmlContext.CreditFiguresWithin"/>, when it reads
+    /// the history only through the context's aggregates (those figures, <see cref="AmlContext.FirstActivity"/> and
+    /// <c>Input.LastActivityBefore</c>); then the credit monitor can evaluate a holder's credits in one pass with sliding
+    /// windows (<see cref="AmlCreditBatch"/>). Null (the default) when the rule reads the history lists: the monitor then
+    /// evaluates those credits one by one.
+    /// </summary>
+    public virtual IReadOnlyList<TimeSpan>? CreditWindows => null;
 
     /// <summary>A decision: the parameters' outcome on a hit, allow otherwise.</summary>
     protected AmlDecision Decide(bool hit, string explanation, params AmlFigure[] figures) =>

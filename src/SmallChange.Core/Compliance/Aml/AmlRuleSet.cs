@@ -68,25 +68,30 @@ public sealed class AmlRuleSet
         }
 
         var context = AmlContext.Create(profile, input, rates);
-        if (!context.TryGet(out var ctx, out var error))
-        {
-            return new AmlResult(AmlOutcome.Hold, [new AmlDecision(UnevaluableRuleId, 1, AmlOutcome.Hold, $"The rules could not compare amounts in {profile.Currency.Code}: {error.Message}", [new TextFigure("error", error.Code)])]);
-        }
+        return context.TryGet(out var ctx, out var error) ? Run(ctx) : Unevaluable(profile, error);
+    }
 
+    /// <summary>Every rule that applies to the context's event, the strictest outcome winning.</summary>
+    internal AmlResult Run(AmlContext context)
+    {
         var decisions = new List<AmlDecision>();
         var outcome = AmlOutcome.Allow;
         foreach (var rule in Rules)
         {
-            if (!rule.AppliesTo(input.Event))
+            if (!rule.AppliesTo(context.Event))
             {
                 continue;
             }
 
-            var d = rule.Evaluate(ctx);
+            var d = rule.Evaluate(context);
             decisions.Add(d);
             outcome = AmlOutcomes.Strictest(outcome, d.Outcome);
         }
 
         return new AmlResult(outcome, decisions);
     }
+
+    /// <summary>The hold recorded when an amount cannot be converted to the profile currency.</summary>
+    internal static AmlResult Unevaluable(JurisdictionProfile profile, Common.Error error) =>
+        new(AmlOutcome.Hold, [new AmlDecision(UnevaluableRuleId, 1, AmlOutcome.Hold, $"The rules could not compare amounts in {profile.Currency.Code}: {error.Message}", [new TextFigure("error", error.Code)])]);
 }

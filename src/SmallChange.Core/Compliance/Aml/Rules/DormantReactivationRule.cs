@@ -17,10 +17,12 @@ public sealed class DormantReactivationRule(DormantParameters parameters) : AmlR
 
     public override bool AppliesTo(AmlEvent e) => e is CashoutRequested or CreditReceived;
 
+    public override IReadOnlyList<TimeSpan> CreditWindows => [];
+
     public override AmlDecision Evaluate(AmlContext context)
     {
         var input = context.Input;
-        var firstRecent = input.RecentCredits.Select(c => c.At).Concat(input.RecentCashouts.Select(c => c.At)).Append(context.Now).Min();
+        var firstRecent = context.FirstActivity;
         var previous = input.LastActivityBefore ?? context.Holder.CreatedAt;
         var idle = firstRecent - previous;
         var amount = context.Event.Amount;

@@ -16,11 +16,12 @@ public sealed class FanInRule(FanInParameters parameters) : AmlRule<FanInParamet
 
     public override bool AppliesTo(AmlEvent e) => e is CashoutRequested or CreditReceived;
 
+    public override IReadOnlyList<TimeSpan> CreditWindows => [Parameters.Window];
+
     public override AmlDecision Evaluate(AmlContext context)
     {
-        var credits = context.CreditsWithin(Parameters.Window).ToList();
-        var sources = credits.Select(c => c.Source).Distinct().Count();
-        var senders = credits.Where(c => c.Sender is not null).Select(c => c.Sender).Distinct(StringComparer.Ordinal).Count();
+        var credits = context.CreditFiguresWithin(Parameters.Window);
+        var (sources, senders) = (credits.Sources, credits.Senders);
         var bySources = sources > Parameters.MaxSources;
         var bySenders = senders > Parameters.MaxSenders;
         var window = DurationFigure.Format(Parameters.Window);
@@ -38,7 +39,7 @@ public sealed class FanInRule(FanInParameters parameters) : AmlRule<FanInParamet
             new CountFigure("senders", senders),
             new CountFigure("max_senders", Parameters.MaxSenders),
             new CountFigure("credit_count", credits.Count),
-            new AmountFigure("credited", context.Sum(credits.Select(c => c.Amount))),
+            new AmountFigure("credited", credits.Total),
             new DurationFigure("window", Parameters.Window));
     }
 }
