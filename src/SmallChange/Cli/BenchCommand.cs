@@ -11,6 +11,7 @@ public static class BenchCommand
         bench.Subcommands.Add(BenchScreen.Create());
         bench.Subcommands.Add(BenchVerify.Create());
         bench.Subcommands.Add(BenchDecide.Create());
+        bench.Subcommands.Add(BenchPages.Create());
         return bench;
     }
 }
