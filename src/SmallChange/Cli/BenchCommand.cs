@@ -13,6 +13,7 @@ public static class BenchCommand
         bench.Subcommands.Add(BenchDecide.Create());
         bench.Subcommands.Add(BenchLogCost.Create());
         bench.Subcommands.Add(BenchAmlCredits.Create());
+        bench.Subcommands.Add(BenchPages.Create());
         return bench;
     }
 }

@@ -58,6 +58,7 @@ public static class ServeCommand
             if (parse.GetValue(demo))
             {
                 var info = await DemoSeed.Run(store, app.Services.GetRequiredService<CreditService>(), options.Clock, ct);
+                var activity = await DemoActivity.Run(app.Services, info, ct);
                 Console.WriteLine("SmallChange demo data is ready. Paste these lines into your shell for the README tour:");
                 Console.WriteLine($"  export SC_API={options.Urls.Split(';')[0].TrimEnd('/')}");
                 Console.WriteLine($"  export SC_KEY={info.OperatorKey}");
@@ -76,6 +77,7 @@ public static class ServeCommand
                     Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef} ({h.Country})");
                 }
 
+                Console.WriteLine($"  Demo activity: {activity.CashoutsAdded} cash-outs added on this start ({activity.CashoutsPaid} of them paid); console: a held cash-out in case {activity.HeldCase}, a sanctions near match in case {activity.NearMatchCase}, a KYC submission in the queue, a CTR under reports");
                 var publicUrl = app.Services.GetRequiredService<Portal.PortalOptions>().PublicUrl!;
                 foreach (var line in await DemoSeed.PortalTour(app.Services, info, publicUrl, options.CoolingOffOverride, ct))
                 {
