@@ -42,7 +42,7 @@ public static class ServeCommand
                     Callbacks = parse.GetValue(callbacks),
                 },
             };
-            options = options with { LogKeyFile = parse.GetValue(logKey) };
+            options = options with { LogKeyFile = parse.GetValue(logKey), Demo = parse.GetValue(demo) };
             if ((parse.GetValue(coolingOff) ?? (parse.GetValue(demo) ? DemoCoolingOffMinutes : null)) is { } minutes)
             {
                 options = options with { CoolingOffOverride = TimeSpan.FromMinutes(Math.Clamp(minutes, 0, 60 * 24 * 30)) };
