@@ -82,6 +82,11 @@ public static class ServeCommand
                     Console.WriteLine(line);
                 }
 
+                var verifier = app.Services.GetRequiredService<Core.Compliance.Kyc.KycService>().VerifierName;
+                Console.WriteLine("  New users in this demo: sign-up credits a welcome balance from the demo sources (USD 27.25 creator earnings, EUR 15.00 gift-card credit);");
+                Console.WriteLine(verifier == Core.Compliance.Kyc.SandboxIdentityVerifier.VerifierName
+                    ? $"  Identity ({publicUrl}/identity) uses the SANDBOX identity check: complete details of an adult are approved at once (KYC tier 1)."
+                    : $"  Identity ({publicUrl}/identity) goes to the '{verifier}' verifier (SmallChange:Kyc:Verifier); with 'manual' an officer decides in the console.");
                 foreach (var line in await DemoStaff.Run(store, publicUrl, options.Clock.GetUtcNow(), ct))
                 {
                     Console.WriteLine(line);
