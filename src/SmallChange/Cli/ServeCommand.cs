@@ -42,7 +42,7 @@ public static class ServeCommand
                     Callbacks = parse.GetValue(callbacks),
                 },
             };
-            options = options with { LogKeyFile = parse.GetValue(logKey) };
+            options = options with { LogKeyFile = parse.GetValue(logKey), Demo = parse.GetValue(demo) };
             if ((parse.GetValue(coolingOff) ?? (parse.GetValue(demo) ? DemoCoolingOffMinutes : null)) is { } minutes)
             {
                 options = options with { CoolingOffOverride = TimeSpan.FromMinutes(Math.Clamp(minutes, 0, 60 * 24 * 30)) };
@@ -84,6 +84,11 @@ public static class ServeCommand
                     Console.WriteLine(line);
                 }
 
+                var verifier = app.Services.GetRequiredService<Core.Compliance.Kyc.KycService>().VerifierName;
+                Console.WriteLine("  New users in this demo: sign-up credits a welcome balance from the demo sources (USD 27.25 creator earnings, EUR 15.00 gift-card credit);");
+                Console.WriteLine(verifier == Core.Compliance.Kyc.SandboxIdentityVerifier.VerifierName
+                    ? $"  Identity ({publicUrl}/identity) uses the SANDBOX identity check: complete details of an adult are approved at once (KYC tier 1)."
+                    : $"  Identity ({publicUrl}/identity) goes to the '{verifier}' verifier (SmallChange:Kyc:Verifier); with 'manual' an officer decides in the console.");
                 foreach (var line in await DemoStaff.Run(store, publicUrl, options.Clock.GetUtcNow(), ct))
                 {
                     Console.WriteLine(line);

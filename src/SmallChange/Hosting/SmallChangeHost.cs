@@ -42,6 +42,12 @@ public sealed record ServeOptions(string Db, string Urls, bool RunWorkers = true
     /// <summary>The holder portal: mail folder, public address, throttling and lockout.</summary>
     public PortalOptions Portal { get; init; } = new();
 
+    /// <summary>
+    /// <c>serve --demo</c>: the sandbox identity verifier unless <c>SmallChange:Kyc:Verifier</c> is set, and a welcome
+    /// credit from the demo sources for each new portal sign-up (<see cref="DemoWelcome"/>). Never on in production.
+    /// </summary>
+    public bool Demo { get; init; }
+
     /// <summary>A cooling-off period for new destinations that replaces the jurisdiction profiles' (tests, the demo); null: the profiles decide.</summary>
     public TimeSpan? CoolingOffOverride { get; init; }
     /// <summary>The platform API's protections: key rotation and cache, rate limits, HSTS.</summary>
@@ -87,6 +93,7 @@ public static class SmallChangeHost
         builder.Services.AddSingleton(sp => new PayoutRails(sp.GetServices<IPayoutRail>()));
         builder.Services.AddProviderTrust();
         builder.Services.AddKyc();
+        builder.Services.AddSingleton<DemoWelcome>();
         builder.Services.AddSanctionsLists(builder.Configuration, options.ContentRoot);
         builder.Services.AddSingleton<CashoutService>();
         builder.Services.AddSingleton<CashoutProcessor>();

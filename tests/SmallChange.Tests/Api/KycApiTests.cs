@@ -324,7 +324,7 @@ public sealed class KycExternalVerifierTests
         await using (store)
         {
             var e = Assert.Throws<ConfigurationException>(() => app.Services.GetRequiredService<KycService>());
-            Assert.Contains("manual, acme-idv", e.Message, StringComparison.Ordinal);
+            Assert.Contains("manual, sandbox, acme-idv", e.Message, StringComparison.Ordinal);
         }
     }
 }

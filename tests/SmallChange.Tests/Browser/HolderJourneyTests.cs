@@ -16,20 +16,18 @@ namespace SmallChange.Tests.Browser;
 /// </summary>
 public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
 {
-    private const string Password = "violet tram 42 quietly";
     private BrowserHost _host = null!;
-    private byte[] _secret = [];
+    private PortalPerson _person = null!;
 
-    public async Task InitializeAsync() => _host = await BrowserHost.StartAsync(backend, o => o with { CoolingOffOverride = null });
+    public async Task InitializeAsync()
+    {
+        _host = await BrowserHost.StartAsync(backend, o => o with { CoolingOffOverride = null });
+        _person = new PortalPerson(_host);
+    }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    /// <summary>The code the phone app shows after waiting for its next one (30 s on the host's manual clock).</summary>
-    private string NextCode()
-    {
-        _host.Clock.Advance(TimeSpan.FromSeconds(30));
-        return Totp.Code(_secret, Totp.StepAt(_host.Clock.GetUtcNow())).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private string NextCode() => _person.NextCode();
 
     private async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
     {
@@ -44,18 +42,6 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
             throw;
         }
-    }
-
-    private static async Task SignIn(IPage page, string email, string code)
-    {
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/sign-in/two-factor**");
-        await page.GetByLabel("Code from your authenticator app").FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello, Ava Thompson");
     }
 
     private async Task FundAndVerify(string email)
@@ -77,20 +63,10 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
     [Fact]
     public async Task Journey_SignUpEnrolSignInAddDestinationAlertCoolingRefusedThenCashOut()
     {
-        var email = $"ava{Guid.NewGuid():N}"[..16] + "@example.com";
+        var email = _person.Email;
         var page = await _host.NewPage();
 
-        await Step(page, "sign-up", async () =>
-        {
-            await page.GotoAsync("/sign-up");
-            await page.GetByLabel("E-mail address").FillAsync(email);
-            await page.GetByLabel("Full name").FillAsync("Ava Thompson");
-            await page.GetByLabel("Country").FillAsync("US");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-            await page.GetByLabel("Password again").FillAsync(Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello, Ava Thompson");
-        });
+        await Step(page, "sign-up", () => _person.SignUp(page));
 
         await Step(page, "no-two-factor", async () =>
         {
@@ -100,16 +76,7 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
             await page.WaitForURLAsync("**/security/authenticator");
         });
 
-        await Step(page, "enrol", async () =>
-        {
-            await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
-            var key = await page.Locator("#shared-key").InnerTextAsync();
-            _secret = Base32.Decode(key) ?? throw new InvalidOperationException("the page's key is not base32");
-            await page.GetByLabel("Code from the app").FillAsync(NextCode());
-            await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Two-factor sign-in is on");
-            await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Recovery codes" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
-        });
+        await Step(page, "enrol", () => _person.EnrolAuthenticator(page));
 
         await Step(page, "sign-out", async () =>
         {
@@ -117,7 +84,7 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
             await Assertions.Expect(page.GetByText("You are signed out.")).ToBeVisibleAsync();
         });
 
-        await Step(page, "sign-in-two-factor", () => SignIn(page, email, NextCode()));
+        await Step(page, "sign-in-two-factor", () => _person.SignIn(page));
         await FundAndVerify(email);
 
         await Step(page, "add-destination", async () =>
@@ -157,7 +124,7 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
         {
             await page.GotoAsync("/cashout");
             await page.WaitForURLAsync("**/sign-in?**");
-            await SignIn(page, email, NextCode());
+            await _person.SignIn(page);
         });
 
         await Step(page, "cash-out", async () =>

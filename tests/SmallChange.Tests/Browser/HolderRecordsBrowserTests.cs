@@ -20,11 +20,10 @@ namespace SmallChange.Tests.Browser;
 /// </summary>
 public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
 {
-    protected const string Password = "violet tram 42 quietly";
-
     protected BrowserHost Host { get; private set; } = null!;
 
-    private byte[] _secret = [];
+    /// <summary>The person <see cref="ReadyHolder"/> signed up.</summary>
+    protected PortalPerson Person { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await BrowserHost.StartAsync(backend, o => o with
     {
@@ -47,11 +46,7 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
         return page;
     }
 
-    protected string NextCode()
-    {
-        Host.Clock.Advance(TimeSpan.FromSeconds(30));
-        return Totp.Code(_secret, Totp.StepAt(Now)).ToString("D6", CultureInfo.InvariantCulture);
-    }
+    protected string NextCode() => Person.NextCode();
 
     protected async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
     {
@@ -73,23 +68,11 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
     /// </summary>
     protected async Task<HolderId> ReadyHolder(IPage page)
     {
-        var email = $"ava{Guid.NewGuid():N}"[..16] + "@example.com";
-        await page.GotoAsync("/sign-up");
-        await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByLabel("Full name").FillAsync("Ava Thompson");
-        await page.GetByLabel("Country").FillAsync("US");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Password again").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello, Ava Thompson");
+        Person = new PortalPerson(Host);
+        await Person.SignUp(page);
+        await Person.EnrolAuthenticator(page);
 
-        await page.GotoAsync("/security/authenticator");
-        _secret = Base32.Decode(await page.Locator("#shared-key").InnerTextAsync()) ?? throw new InvalidOperationException("the page's key is not base32");
-        await page.GetByLabel("Code from the app").FillAsync(NextCode());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Two-factor sign-in is on");
-
-        var holder = (await Host.Store.ReadAsync(r => r.FindPortalUserByEmail(email.ToUpperInvariant())))!.Holder;
+        var holder = await Person.Holder();
         using (var k = await Host.Operator.PutAsync($"/v1/holders/{holder}/kyc", Json.Body(new { tier = 1 })))
         {
             await Json.Expect(k, HttpStatusCode.OK);
@@ -239,7 +222,7 @@ public sealed class HolderPageScreenshots() : HolderBrowserBase("sqlite")
             ("dashboard", "/"), ("history", "/history"), ("receipt-cashout", $"/receipts/{id}"), ("statements", "/statements"),
             ("statement-month", $"/statements/{month}"), ("tax-year", $"/statements/tax/{Now.UtcDateTime.Year}"), ("cashout-status", $"/cashouts/{id}"),
             ("cashouts", "/cashouts"), ("destinations", "/destinations"), ("security", "/security"), ("activity", "/activity"), ("inbox", "/inbox"),
-            ("cashout-start", "/cashout"),
+            ("cashout-start", "/cashout"), ("identity", "/identity"),
         };
         var folder = BrowserHost.ScreenshotFolder;
         Directory.CreateDirectory(folder);

@@ -92,15 +92,19 @@ public sealed record HolderKycResponse(Guid HolderId, int KycTier, IReadOnlyList
 public static class KycEndpoints
 {
     /// <summary>
-    /// KYC review: the configured identity verifier (<c>SmallChange:Kyc:Verifier</c>, default <c>manual</c>, the officers'
-    /// queue) and the service. An adapter for an external provider registers another <see cref="IIdentityVerifier"/>.
+    /// KYC review: the configured identity verifier (<c>SmallChange:Kyc:Verifier</c>: <c>manual</c>, the officers' queue,
+    /// by default; <c>sandbox</c>, the <see cref="SandboxIdentityVerifier"/> that decides at once by fixed rules, by default
+    /// under <c>serve --demo</c> only) and the service. An adapter for an external provider registers another
+    /// <see cref="IIdentityVerifier"/>.
     /// </summary>
     public static IServiceCollection AddKyc(this IServiceCollection services)
     {
         services.AddSingleton<IIdentityVerifier, ManualReviewQueue>();
+        services.AddSingleton<IIdentityVerifier, SandboxIdentityVerifier>();
         services.AddSingleton(sp =>
         {
-            var name = sp.GetRequiredService<IConfiguration>()["SmallChange:Kyc:Verifier"] is { Length: > 0 } n ? n : ManualReviewQueue.VerifierName;
+            var fallback = sp.GetService<ServeOptions>()?.Demo == true ? SandboxIdentityVerifier.VerifierName : ManualReviewQueue.VerifierName;
+            var name = sp.GetRequiredService<IConfiguration>()["SmallChange:Kyc:Verifier"] is { Length: > 0 } n ? n : fallback;
             var verifiers = sp.GetServices<IIdentityVerifier>().ToList();
             var verifier = verifiers.LastOrDefault(v => v.Name == name)
                 ?? throw new ConfigurationException($"SmallChange:Kyc:Verifier names '{name}', but the identity verifiers are: {string.Join(", ", verifiers.Select(v => v.Name))}.");

@@ -12,9 +12,10 @@ namespace SmallChange.Pages.Account;
 /// <summary>
 /// Creates a holder and its portal account in one transaction, then signs in. The holder starts at KYC tier 0 (can
 /// receive, cannot cash out). The password policy is Identity's length rule plus <see cref="CommonPasswordValidator"/>
-/// and <see cref="EmailPasswordValidator"/>.
+/// and <see cref="EmailPasswordValidator"/>. In the demo (<c>serve --demo</c>) the new holder also receives the
+/// <see cref="Hosting.DemoWelcome"/> credits.
 /// </summary>
-public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalNotices notices, PortalActivity activity, TimeProvider clock) : PortalPage
+public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<PortalAccount> signIn, PortalNotices notices, PortalActivity activity, Hosting.DemoWelcome welcome, TimeProvider clock) : PortalPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -82,6 +83,7 @@ public sealed class SignUpModel(UserManager<PortalAccount> users, SignInManager<
         }
 
         await notices.Welcome(account, ct);
+        await welcome.Grant(holderId, ct);
         await signIn.SignInAsync(account, isPersistent: false);
         await activity.FirstDevice(account, HttpContext, Core.Security.ActivityKinds.AccountCreated);
         return Redirect("/");

@@ -18,10 +18,10 @@ namespace SmallChange.Pages.Cashouts;
 /// provider and method, each fee, the rate against mid-market, what arrives and when, cheapest and fastest marked; the
 /// destination's method can be chosen), a chart of the effective cost against the amount for each method (the same
 /// engine over a range of amounts), and the wait advice with the date the holder's earnings reach a cheaper amount →
-/// confirm with a step-up. Needs two-factor sign-in; a destination still cooling off is refused, naming when it
-/// becomes usable.
+/// confirm with a step-up. Needs two-factor sign-in and a KYC tier that may cash out (otherwise the page says so and
+/// links to the identity page); a destination still cooling off is refused, naming when it becomes usable.
 /// </summary>
-public sealed class NewModel(IStore store, CashoutService cashouts, HolderActions actions, StepUpVerifier stepUp, TimeProvider clock) : MoneyPage(stepUp)
+public sealed class NewModel(IStore store, CashoutService cashouts, HolderActions actions, StepUpVerifier stepUp, PayoutSetup setup, TimeProvider clock) : MoneyPage(stepUp)
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -72,6 +72,12 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
 
     public DateTimeOffset Now { get; private set; }
 
+    /// <summary>The holder's KYC tier.</summary>
+    public int KycTier { get; private set; }
+
+    /// <summary>Whether the holder's tier may cash out in their jurisdiction (tier 0 never can).</summary>
+    public bool TierAllowsCashout { get; private set; } = true;
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (Holder is not { } holder)
@@ -92,7 +98,7 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
         }
 
         await Load(holder);
-        if (!TwoFactorOn || !ModelState.IsValid)
+        if (!TwoFactorOn || !TierAllowsCashout || !ModelState.IsValid)
         {
             return Page();
         }
@@ -258,6 +264,12 @@ public sealed class NewModel(IStore store, CashoutService cashouts, HolderAction
     {
         Now = clock.GetUtcNow();
         await LoadSecurity();
+        if (await store.ReadAsync(r => r.GetHolder(holder), HttpContext.RequestAborted) is { } h)
+        {
+            KycTier = h.KycTier;
+            TierAllowsCashout = setup.Profiles.For(h.Country).Tier(h.KycTier) is { CashOut: true };
+        }
+
         Wallets = (await store.ReadAsync(r => r.ListAccounts(AccountKind.HolderWallet, holder.Value), HttpContext.RequestAborted))
             .Where(w => w.Available.Units > 0).ToList();
         Destinations = (await cashouts.DestinationsWithState(holder, 100, HttpContext.RequestAborted))
