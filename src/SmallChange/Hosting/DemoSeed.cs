@@ -160,7 +160,7 @@ public static class DemoSeed
         var lines = new List<string>
         {
             $"Holder portal: {publicUrl}/",
-            $"  As a new user: {publicUrl}/sign-up (a new holder starts at KYC tier 0 with no balance, so it cannot cash out yet).",
+            $"  As a new user: {publicUrl}/sign-up (sign up, set up two-factor, verify your identity, add a destination and cash out — the lines on new users below).",
         };
         var existing = await store.ReadAsync(r => r.FindPortalUserByHolder(ava.Id), ct);
         if (existing?.PasswordHash is not null)
