@@ -54,7 +54,7 @@ public static class BenchAmlCredits
         cmd.SetAction(async (parse, ct) =>
         {
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
-            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : Path.Combine(Path.GetTempPath(), $"smallchange-bench-aml-{Guid.NewGuid():N}.db");
+            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench-aml");
             try
             {
                 var result = await Run(db, Math.Clamp(parse.GetValue(hotHolders), 1, 10_000), Math.Clamp(parse.GetValue(hotCredits), 1, 1_000_000),
@@ -84,10 +84,7 @@ public static class BenchAmlCredits
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
-                    {
-                        File.Delete(f);
-                    }
+                    BenchDb.Delete(db, ".pii-keys.json");
                 }
             }
         });

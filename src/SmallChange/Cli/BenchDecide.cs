@@ -82,7 +82,7 @@ public static class BenchDecide
             }
 
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
-            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : Path.Combine(Path.GetTempPath(), $"smallchange-bench-decide-{Guid.NewGuid():N}.db");
+            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench-decide");
             try
             {
                 var result = await Run(db, folder, Math.Clamp(parse.GetValue(holders), 10, 200_000), Math.Clamp(parse.GetValue(days), 8, 366),
@@ -109,10 +109,7 @@ public static class BenchDecide
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
-                    {
-                        File.Delete(f);
-                    }
+                    BenchDb.Delete(db, ".pii-keys.json");
                 }
             }
         });

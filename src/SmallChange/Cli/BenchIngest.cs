@@ -43,7 +43,7 @@ public static class BenchIngest
         cmd.SetAction(async (parse, ct) =>
         {
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
-            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : Path.Combine(Path.GetTempPath(), $"smallchange-bench-{Guid.NewGuid():N}.db");
+            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench");
             try
             {
                 var result = await Run(db, parse.GetValue(credits), Math.Clamp(parse.GetValue(batch), 1, CreditService.MaxBatch),
@@ -69,10 +69,7 @@ public static class BenchIngest
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
-                    {
-                        File.Delete(f);
-                    }
+                    BenchDb.Delete(db, ".pii-keys.json");
                 }
             }
         });
@@ -194,15 +191,12 @@ public static class BenchIngest
             return (pgStore, pgStore.DisposeAsync);
         }
 
-        var file = Path.Combine(Path.GetTempPath(), $"smallchange-bench-nolog-{Guid.NewGuid():N}.db");
+        var file = BenchDb.TempFile("smallchange-bench-nolog");
         var store = Adapters.Storage.Sqlite.SqliteStore.Open(file, clock, log: false, personalData: ((Adapters.Storage.IPersonalDataStore)logged).PersonalData);
         return (store, async () =>
         {
             await store.DisposeAsync();
-            foreach (var f in new[] { file, file + "-wal", file + "-shm" })
-            {
-                File.Delete(f);
-            }
+            BenchDb.Delete(file);
         });
     }
 

@@ -43,7 +43,7 @@ public static class BenchLogCost
             }
 
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
-            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : Path.Combine(Path.GetTempPath(), $"smallchange-bench-log-{Guid.NewGuid():N}.db");
+            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench-log");
             try
             {
                 var result = await Run(db, n, perRun, batchSize, holderCount, producerCount, explicitDb ? parse.GetValue(CliRoot.PiiKeys) : null, ct);
@@ -64,10 +64,7 @@ public static class BenchLogCost
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".pii-keys.json" })
-                    {
-                        File.Delete(f);
-                    }
+                    BenchDb.Delete(db, ".pii-keys.json");
                 }
             }
         });

@@ -34,7 +34,7 @@ public static class BenchVerify
         cmd.SetAction(async (parse, ct) =>
         {
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
-            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : Path.Combine(Path.GetTempPath(), $"smallchange-bench-verify-{Guid.NewGuid():N}.db");
+            var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench-verify");
             try
             {
                 var result = await Run(db, Math.Max(1, parse.GetValue(transfers)), ct);
@@ -48,10 +48,7 @@ public static class BenchVerify
             {
                 if (!explicitDb)
                 {
-                    foreach (var f in new[] { db, db + "-wal", db + "-shm", db + ".log-key.pem", db + ".pii-keys.json" })
-                    {
-                        File.Delete(f);
-                    }
+                    BenchDb.Delete(db, ".log-key.pem", ".pii-keys.json");
                 }
             }
         });
