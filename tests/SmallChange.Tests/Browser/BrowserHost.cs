@@ -100,6 +100,37 @@ public sealed class BrowserHost : IAsyncDisposable
     /// <summary>Where screenshots of failures go: TestResults/screenshots under the test output folder.</summary>
     public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
+    /// <summary>Runs one step of a browser test; when it fails, a full-page screenshot named <paramref name="name"/> is kept.</summary>
+    public static async Task Step(IPage page, string name, Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception)
+        {
+            Directory.CreateDirectory(ScreenshotFolder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, $"{name}-{DateTime.UtcNow:yyyyMMddHHmmss}.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> (it must answer 200), writes a full-page screenshot to the screenshot folder as
+    /// <paramref name="file"/>.png and checks that the page does not scroll sideways at the current width. Returns the file.
+    /// </summary>
+    public static async Task<string> ScreenshotPage(IPage page, string path, string file, string label)
+    {
+        var r = await page.GotoAsync(path);
+        Assert.Equal(200, r!.Status);
+        Directory.CreateDirectory(ScreenshotFolder);
+        var full = Path.Combine(ScreenshotFolder, file + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = full, FullPage = true });
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 1, $"{path} at {label} width scrolls sideways by {overflow} px");
+        return full;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)

@@ -29,20 +29,8 @@ public abstract class HolderJourneyTests(string backend) : IAsyncLifetime
 
     private string NextCode() => _person.NextCode();
 
-    private async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
-    {
-        try
-        {
-            await step();
-        }
-        catch (Exception)
-        {
-            Directory.CreateDirectory(BrowserHost.ScreenshotFolder);
-            var file = Path.Combine(BrowserHost.ScreenshotFolder, $"{GetType().Name}-{test}-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-            throw;
-        }
-    }
+    private Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "") =>
+        BrowserHost.Step(page, $"{GetType().Name}-{test}-{name}", step);
 
     private async Task FundAndVerify(string email)
     {

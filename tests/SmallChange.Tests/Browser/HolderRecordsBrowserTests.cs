@@ -48,19 +48,8 @@ public abstract class HolderBrowserBase(string backend) : IAsyncLifetime
 
     protected string NextCode() => Person.NextCode();
 
-    protected async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
-    {
-        try
-        {
-            await step();
-        }
-        catch (Exception)
-        {
-            Directory.CreateDirectory(BrowserHost.ScreenshotFolder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserHost.ScreenshotFolder, $"{GetType().Name}-{test}-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}.png"), FullPage = true });
-            throw;
-        }
-    }
+    protected Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "") =>
+        BrowserHost.Step(page, $"{GetType().Name}-{test}-{name}", step);
 
     /// <summary>
     /// Signs up, enrols an authenticator, is verified (KYC tier 1) and credited two months of small creator earnings in
@@ -234,13 +223,7 @@ public sealed class HolderPageScreenshots() : HolderBrowserBase("sqlite")
             {
                 await Step(page, $"{name}-{label}", async () =>
                 {
-                    var r = await page.GotoAsync(path);
-                    Assert.Equal(200, r!.Status);
-                    var file = Path.Combine(folder, $"holder-{name}-{label}.png");
-                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-                    written.Add(file);
-                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-                    Assert.True(overflow <= 1, $"{path} at {label} width scrolls sideways by {overflow} px");
+                    written.Add(await BrowserHost.ScreenshotPage(page, path, $"holder-{name}-{label}", label));
                 });
             }
 

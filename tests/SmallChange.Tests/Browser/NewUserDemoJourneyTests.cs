@@ -37,19 +37,8 @@ public abstract class NewUserDemoJourneyTests(string backend) : IAsyncLifetime
 
     private static readonly PageWaitForURLOptions Loaded = new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 45_000 };
 
-    private async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
-    {
-        try
-        {
-            await step();
-        }
-        catch (Exception)
-        {
-            Directory.CreateDirectory(BrowserHost.ScreenshotFolder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserHost.ScreenshotFolder, $"{GetType().Name}-{test}-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}.png"), FullPage = true });
-            throw;
-        }
-    }
+    private Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "") =>
+        BrowserHost.Step(page, $"{GetType().Name}-{test}-{name}", step);
 
     /// <summary>Screenshots of the page at desktop (1280 px) and phone (390 px) width; at phone width nothing scrolls sideways.</summary>
     private async Task Screenshots(IPage page, string name)

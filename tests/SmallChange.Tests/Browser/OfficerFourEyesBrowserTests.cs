@@ -64,19 +64,8 @@ public abstract class OfficerFourEyesBrowserTests(string backend) : IAsyncLifeti
         return Totp.Code(secret, Totp.StepAt(_host.Clock.GetUtcNow())).ToString("D6", CultureInfo.InvariantCulture);
     }
 
-    private async Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "")
-    {
-        try
-        {
-            await step();
-        }
-        catch (Exception)
-        {
-            Directory.CreateDirectory(BrowserHost.ScreenshotFolder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserHost.ScreenshotFolder, $"{GetType().Name}-{test}-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}.png"), FullPage = true });
-            throw;
-        }
-    }
+    private Task Step(IPage page, string name, Func<Task> step, [CallerMemberName] string test = "") =>
+        BrowserHost.Step(page, $"{GetType().Name}-{test}-{name}", step);
 
     /// <summary>USD 1,500 credited and USD 1,400 cashed out at once over the operator API: the rapid in-and-out rule holds it.</summary>
     private async Task<(Guid Cashout, Guid Case)> HeldCashout()
@@ -259,8 +248,6 @@ public abstract class OfficerFourEyesBrowserTests(string backend) : IAsyncLifeti
             ("alerts", "/console/alerts"), ("held", "/console/held"), ("approvals", "/console/approvals"), ("reports", "/console/reports"),
             ("providers", "/console/providers"), ("ledger", "/console/ledger"), ("audit", "/console/audit"), ("fees", "/console/fees"),
         };
-        var folder = BrowserHost.ScreenshotFolder;
-        Directory.CreateDirectory(folder);
         var written = new List<string>();
         foreach (var (width, height, label) in new[] { (1280, 900, "desktop"), (390, 844, "phone") })
         {
@@ -269,13 +256,7 @@ public abstract class OfficerFourEyesBrowserTests(string backend) : IAsyncLifeti
             {
                 await Step(page, $"{name}-{label}", async () =>
                 {
-                    var r = await page.GotoAsync(path);
-                    Assert.Equal(200, r!.Status);
-                    var file = Path.Combine(folder, $"console-{name}-{label}.png");
-                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-                    written.Add(file);
-                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-                    Assert.True(overflow <= 1, $"{path} at {label} width scrolls sideways by {overflow} px");
+                    written.Add(await BrowserHost.ScreenshotPage(page, path, $"console-{name}-{label}", label));
                 });
             }
         }
