@@ -32,6 +32,24 @@ public sealed class PiiKey
 
     public DateTimeOffset CreatedAt { get; }
 
+    // Cipher instances for this key, reused: creating one sets up an OpenSSL context (a few µs, several per cash-out
+    // decision's reads). An instance serves one call at a time, so callers rent and return them.
+    private readonly System.Collections.Concurrent.ConcurrentBag<AesGcm> _ciphers = [];
+
+    internal AesGcm RentCipher() => _ciphers.TryTake(out var aes) ? aes : new AesGcm(Material, 16);
+
+    internal void ReturnCipher(AesGcm aes)
+    {
+        if (_ciphers.Count < 4 * Environment.ProcessorCount)
+        {
+            _ciphers.Add(aes);
+        }
+        else
+        {
+            aes.Dispose();
+        }
+    }
+
     public override string ToString() => $"PiiKey {{ Id = {Id}, CreatedAt = {CreatedAt:O} }}";
 }
 
@@ -118,9 +136,14 @@ public sealed class PiiKeyRing
         var sealedBytes = new byte[12 + data.Length + 16];
         var nonce = sealedBytes.AsSpan(0, 12);
         RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(key.Material, 16))
+        var aes = key.RentCipher();
+        try
         {
             aes.Encrypt(nonce, data, sealedBytes.AsSpan(12, data.Length), sealedBytes.AsSpan(12 + data.Length, 16), Aad(field, key.Id));
+        }
+        finally
+        {
+            key.ReturnCipher(aes);
         }
 
         CryptographicOperations.ZeroMemory(data);
@@ -157,9 +180,9 @@ public sealed class PiiKeyRing
 
         var length = sealedBytes.Length - 28;
         var plain = new byte[length];
+        var aes = key.RentCipher();
         try
         {
-            using var aes = new AesGcm(key.Material, 16);
             aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, length), sealedBytes.AsSpan(12 + length, 16), plain, Aad(field, keyId));
             return Encoding.UTF8.GetString(plain);
         }
@@ -169,6 +192,7 @@ public sealed class PiiKeyRing
         }
         finally
         {
+            key.ReturnCipher(aes);
             CryptographicOperations.ZeroMemory(plain);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SmallChange.Adapters.Storage.Sqlite;
 using SmallChange.Core.Common;
@@ -154,5 +155,13 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     {
         Assert.Equal("wal", await _store.Pragma("journal_mode"));
         Assert.Equal("2", await _store.Pragma("synchronous"));
+    }
+
+    [Fact]
+    public async Task Pragmas_Reader_MapsTheDatabaseFile()
+    {
+        // SQLite silently caps mmap_size at its compile-time maximum (0 when built without mmap): the value read back
+        // shows the readers really map the file.
+        Assert.Equal((1L << 30).ToString(CultureInfo.InvariantCulture), await _store.ReaderPragma("mmap_size"));
     }
 }

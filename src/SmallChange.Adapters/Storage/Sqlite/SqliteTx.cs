@@ -56,6 +56,9 @@ internal sealed partial class SqliteTx(SqliteConnection conn, PersonalData pii) 
 
     // ---- statement cache -------------------------------------------------------------------------
 
+    /// <summary>One pragma's value on this connection (tests and diagnostics; <paramref name="name"/> is never user input).</summary>
+    internal string Pragma(string name) => Convert.ToString(Cmd($"PRAGMA {name}").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     private SqliteCommand Cmd(string sql, params object?[] args)
     {
         if (!_commands.TryGetValue(sql, out var cmd))
