@@ -175,8 +175,10 @@ public static class CasesCommand
 
             await using var store = await Open(parse, ct);
             var r = await Service(store).Decide(new CaseId(parse.GetValue(id)), d, parse.GetValue(reason), parse.GetValue(actor)!, ct);
-            return Report(r, x => $"case {x.Case.Id} decided {d.ToWire()}: {x.Released.Count} cash-out(s) released, {x.Rejected.Count} rejected" +
-                                  (x.Report is null ? "" : $", report {x.Report.Reference} filed"));
+            return Report(r, x => x.PendingApproval is { } pending
+                ? $"case {x.Case.Id}: release requested, waiting for a second staff member to approve it (four-eyes, approval {pending.Id}: {pending.Summary}); the case stays open"
+                : $"case {x.Case.Id} decided {d.ToWire()}: {x.Released.Count} cash-out(s) released, {x.Rejected.Count} rejected" +
+                  (x.Report is null ? "" : $", report {x.Report.Reference} filed"));
         });
         return cmd;
     }
@@ -193,7 +195,7 @@ public static class CasesCommand
         var configDir = Path.Combine(AppContext.BaseDirectory, "config");
         var setup = PayoutConfig.Load(configDir);
         var (_, reports) = ComplianceSetup.ForTool(setup, configDir);
-        return new CaseService(store, new LedgerEngine(TimeProvider.System), reports, TimeProvider.System);
+        return new CaseService(store, new LedgerEngine(TimeProvider.System), reports, TimeProvider.System, StaffConsole.FourEyesConfig.Load(configDir));
     }
 
     private static int Report<T>(Result<T> r, Func<T, string> ok)

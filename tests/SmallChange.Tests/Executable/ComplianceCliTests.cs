@@ -25,7 +25,7 @@ public sealed class ComplianceCliTests : IAsyncLifetime
     }
 
     /// <summary>USD 1,500 credited, USD 1,400 cashed out ten minutes later: held, with an open case.</summary>
-    private async Task<(Guid Holder, Guid Cashout, Guid Case)> HeldCashout()
+    private async Task<(Guid Holder, Guid Cashout, Guid Case)> HeldCashout(string credited = "1500.00", string cashedOut = "1400.00", string method = "digital_wallet")
     {
         var source = await _api.CreateSource("USD");
         var holder = await _api.CreateHolder();
@@ -34,16 +34,18 @@ public sealed class ComplianceCliTests : IAsyncLifetime
             await Json.Expect(k, HttpStatusCode.OK);
         }
 
-        using (var c = await source.Client.PostAsync("/v1/credits", Json.Body(new { source_ref = ApiFixture.NewRef("fund"), holder_id = holder, amount = "1500.00", currency = "USD" })))
+        using (var c = await source.Client.PostAsync("/v1/credits", Json.Body(new { source_ref = ApiFixture.NewRef("fund"), holder_id = holder, amount = credited, currency = "USD" })))
         {
             await Json.Expect(c, HttpStatusCode.Created);
         }
 
-        using var d = await _api.Operator.PostAsync($"/v1/holders/{holder}/destinations",
-            Json.Body(new { kind = "digital_wallet", country = "US", account_holder_name = "Ava Thompson", email = $"{Guid.NewGuid():N}@example.com" }));
+        object body = method == "bank_transfer"
+            ? new { kind = "bank_account", country = "US", account_holder_name = "Ava Thompson", routing_number = "021000021", account_number = "123456789" }
+            : new { kind = "digital_wallet", country = "US", account_holder_name = "Ava Thompson", email = $"{Guid.NewGuid():N}@example.com" };
+        using var d = await _api.Operator.PostAsync($"/v1/holders/{holder}/destinations", Json.Body(body));
         var destination = (await Json.Expect(d, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         _clock.Advance(TimeSpan.FromMinutes(10));
-        using var q = await _api.Operator.PostAsync("/v1/quotes", Json.Body(new { holder_id = holder, amount = "1400.00", currency = "USD", country = "US", method = "digital_wallet" }));
+        using var q = await _api.Operator.PostAsync("/v1/quotes", Json.Body(new { holder_id = holder, amount = cashedOut, currency = "USD", country = "US", method }));
         var quote = (await Json.Expect(q, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/cashouts") { Content = Json.Body(new { holder_id = holder, quote_id = quote, destination_id = destination }) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
@@ -98,6 +100,23 @@ public sealed class ComplianceCliTests : IAsyncLifetime
         Assert.Contains("case.conflict", again.Stderr, StringComparison.Ordinal);
         var bad = await Cli("cases", "decide", caseId.ToString(), "maybe", "--reason", "x");
         Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task CasesDecide_ReleaseAboveFourEyesThreshold_SaysPendingAndKeepsTheCaseOpen()
+    {
+        // USD 4,000 is above the four-eyes line (USD 3,000 in config/four-eyes.json): the CLI files the request, like the console.
+        var (_, cashout, caseId) = await HeldCashout("5000.00", "4000.00", "bank_transfer");
+
+        var decide = await Cli("cases", "decide", caseId.ToString(), "release", "--reason", "Source of funds documented.", "--actor", "officer-park");
+        Assert.True(decide.ExitCode == 0, decide.ToString());
+        Assert.Contains("waiting for a second staff member", decide.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("released", decide.Stdout, StringComparison.Ordinal);
+
+        var show = await Cli("cases", "show", caseId.ToString(), "--json");
+        Assert.Equal("open", JsonDocument.Parse(show.Stdout).RootElement.GetProperty("case").GetProperty("status").GetString());
+        using var c = await _api.Operator.GetAsync($"/v1/cashouts/{cashout}");
+        Assert.Equal("held", (await Json.Expect(c, HttpStatusCode.OK)).GetProperty("state").GetString());
     }
 
     [Fact]
