@@ -30,4 +30,7 @@ public partial interface IStoreReader
     /// movement may be missing.
     /// </summary>
     ValueTask<IReadOnlyList<RecordMovementTotal>> RecordMovementsSince(HolderId holder, DateTimeOffset at);
+
+    /// <summary>The UTC months (<c>yyyy-MM</c>) in which the holder has a credit (when it happened) or a cash-out (when requested), each once, in no particular order.</summary>
+    ValueTask<IReadOnlyList<string>> RecordMonths(HolderId holder);
 }

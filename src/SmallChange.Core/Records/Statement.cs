@@ -2,6 +2,7 @@ using System.Globalization;
 using SmallChange.Core.Cashouts;
 using SmallChange.Core.Common;
 using SmallChange.Core.Money;
+using SmallChange.Core.Ports;
 
 namespace SmallChange.Core.Records;
 
@@ -110,6 +111,14 @@ public sealed record Statement(StatementPeriod Period, IReadOnlyList<CurrencySta
     public static IReadOnlyList<StatementPeriod> Months(RecordBook book) =>
         book.Entries.Select(e => e.At.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct()
             .Select(k => StatementPeriod.Month(k).Value).OrderByDescending(p => p.From).ToList();
+
+    /// <summary>The months (<c>yyyy-MM</c>, as <see cref="IStoreReader.RecordMonths"/> reads them) as periods, newest first.</summary>
+    public static IReadOnlyList<StatementPeriod> Months(IEnumerable<string> months) =>
+        months.Distinct().Select(k => StatementPeriod.Month(k).Value).OrderByDescending(p => p.From).ToList();
+
+    /// <summary>The tax years of those months, newest first.</summary>
+    public static IReadOnlyList<StatementPeriod> TaxYears(IEnumerable<string> months) =>
+        months.Select(k => k[..4]).Distinct().Select(k => StatementPeriod.TaxYear(k).Value).OrderByDescending(p => p.From).ToList();
 
     /// <summary>The tax years in which the holder has entries, newest first.</summary>
     public static IReadOnlyList<StatementPeriod> TaxYears(RecordBook book) =>

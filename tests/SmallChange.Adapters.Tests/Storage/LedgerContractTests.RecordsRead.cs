@@ -61,6 +61,10 @@ public abstract partial class LedgerContractTests
         }
 
         Assert.True(nonEmpty >= 20, $"{nonEmpty} periods with entries");
+        var months = await Store.ReadAsync(r => r.RecordMonths(holder));
+        Assert.Equal(Statement.Months(book).Select(p => p.Key), Statement.Months(months).Select(p => p.Key));
+        Assert.Equal(Statement.TaxYears(book).Select(p => p.Key), Statement.TaxYears(months).Select(p => p.Key));
+        Assert.Equal(months.Count, months.Distinct().Count());
     }
 
     [Fact]

@@ -30,4 +30,11 @@ internal sealed partial class PostgresTx
             "UNION ALL SELECT currency, CASE WHEN created_at >= $3 THEN -gross ELSE 0 END + CASE WHEN state = $4 AND updated_at >= $3 THEN gross ELSE 0 END " +
             "FROM cashouts WHERE holder_id = $2 AND hold_transfer_id IS NOT NULL AND state <> $5) m GROUP BY currency ORDER BY currency",
             (int)AccountKind.HolderWallet, holder.Value, Ts(at), CashoutState.Returned.ToWire(), CashoutState.Failed.ToWire());
+
+    public async ValueTask<IReadOnlyList<string>> RecordMonths(HolderId holder) =>
+        await Many(r => r.GetString(0),
+            "SELECT to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') FROM accounts a JOIN transfers t ON t.credit_account_id = a.id " +
+            "WHERE a.kind = $1 AND a.owner_id = $2 AND t.source_ref IS NOT NULL " +
+            "UNION SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') FROM cashouts WHERE holder_id = $2",
+            (int)AccountKind.HolderWallet, holder.Value);
 }

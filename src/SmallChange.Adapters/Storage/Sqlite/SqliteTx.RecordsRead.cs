@@ -84,4 +84,21 @@ internal sealed partial class SqliteTx
         return ValueTask.FromResult<IReadOnlyList<RecordMovementTotal>>(
             totals.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new RecordMovementTotal(CurrencyOf(kv.Key), kv.Value)).ToList());
     }
+
+    public ValueTask<IReadOnlyList<string>> RecordMonths(HolderId holder)
+    {
+        var months = new List<string>();
+        using var r = Cmd(
+            WalletChain +
+            "SELECT strftime('%Y-%m', t.occurred_at / 1000000, 'unixepoch') FROM chain JOIN transfers t ON t.seq = chain.s " +
+            "WHERE t.credit_account_id = chain.a AND t.source_num IS NOT NULL " +
+            "UNION SELECT strftime('%Y-%m', created_at / 1000000, 'unixepoch') FROM cashouts WHERE holder_id = $p0",
+            ToBytes(holder.Value), (int)AccountKind.HolderWallet).ExecuteReader();
+        while (r.Read())
+        {
+            months.Add(r.GetString(0));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(months);
+    }
 }
