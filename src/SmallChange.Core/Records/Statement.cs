@@ -2,6 +2,7 @@ using System.Globalization;
 using SmallChange.Core.Cashouts;
 using SmallChange.Core.Common;
 using SmallChange.Core.Money;
+using SmallChange.Core.Ports;
 
 namespace SmallChange.Core.Records;
 
@@ -69,19 +70,24 @@ public sealed record CurrencyStatement(
 /// <summary>A statement of a period (a month, or a tax year's summary): per currency, and the period's entries oldest first.</summary>
 public sealed record Statement(StatementPeriod Period, IReadOnlyList<CurrencyStatement> Currencies, IReadOnlyList<HistoryEntry> Entries)
 {
-    /// <summary>Builds the statement of <paramref name="period"/> from the holder's records.</summary>
-    public static Statement For(RecordBook book, StatementPeriod period)
+    /// <summary>Builds the statement of <paramref name="period"/> from the holder's whole history.</summary>
+    public static Statement For(RecordBook book, StatementPeriod period) => For(PeriodRecords.From(book, period));
+
+    /// <summary>Builds the statement of a period from what was read of it.</summary>
+    public static Statement For(PeriodRecords records)
     {
-        var entries = book.Entries.Where(e => period.Contains(e.At)).Reverse().ToList();
+        var period = records.Period;
+        var entries = records.Book.Entries.Where(e => period.Contains(e.At)).Reverse().ToList();
+        var returnedCashouts = records.Cashouts.Where(c => c is { State: CashoutState.Returned, HoldTransfer: not null } && period.Contains(c.UpdatedAt)).ToList();
+        var currencies = records.Opening.Keys.Concat(records.Closing.Keys).Concat(entries.Select(e => e.Currency)).Concat(returnedCashouts.Select(c => c.Gross.Currency))
+            .Distinct().OrderBy(c => c.Code, StringComparer.Ordinal);
         var parts = new List<CurrencyStatement>();
-        foreach (var currency in book.Currencies)
+        foreach (var currency in currencies)
         {
-            var opening = book.BalanceAt(currency, period.From);
-            var closing = book.BalanceAt(currency, period.To);
+            var opening = records.Opening.GetValueOrDefault(currency, Money.Money.Zero(currency));
+            var closing = records.Closing.GetValueOrDefault(currency, Money.Money.Zero(currency));
             var mine = entries.Where(e => e.Currency == currency).ToList();
-            var returned = book.Entries
-                .Where(e => e.Currency == currency && e.Cashout is { State: CashoutState.Returned, HoldTransfer: not null } c && period.Contains(c.UpdatedAt))
-                .Aggregate(Money.Money.Zero(currency), (s, e) => s + e.Cashout!.Gross);
+            var returned = Sum(currency, returnedCashouts.Where(c => c.Gross.Currency == currency).Select(c => c.Gross));
             if (mine.Count == 0 && opening.IsZero && closing.IsZero && returned.IsZero)
             {
                 continue;
@@ -105,6 +111,14 @@ public sealed record Statement(StatementPeriod Period, IReadOnlyList<CurrencySta
     public static IReadOnlyList<StatementPeriod> Months(RecordBook book) =>
         book.Entries.Select(e => e.At.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct()
             .Select(k => StatementPeriod.Month(k).Value).OrderByDescending(p => p.From).ToList();
+
+    /// <summary>The months (<c>yyyy-MM</c>, as <see cref="IStoreReader.RecordMonths"/> reads them) as periods, newest first.</summary>
+    public static IReadOnlyList<StatementPeriod> Months(IEnumerable<string> months) =>
+        months.Distinct().Select(k => StatementPeriod.Month(k).Value).OrderByDescending(p => p.From).ToList();
+
+    /// <summary>The tax years of those months, newest first.</summary>
+    public static IReadOnlyList<StatementPeriod> TaxYears(IEnumerable<string> months) =>
+        months.Select(k => k[..4]).Distinct().Select(k => StatementPeriod.TaxYear(k).Value).OrderByDescending(p => p.From).ToList();
 
     /// <summary>The tax years in which the holder has entries, newest first.</summary>
     public static IReadOnlyList<StatementPeriod> TaxYears(RecordBook book) =>

@@ -46,6 +46,8 @@ public static class ActivityKinds
     public const string AutoCashoutDisabled = Cashouts.AutoCashoutService.ActivityDisabled;
     public const string AutoCashoutMade = Cashouts.AutoCashoutService.ActivityCashout;
     public const string AutoCashoutRefused = Cashouts.AutoCashoutService.ActivityRefused;
+    public const string KycApproved = "kyc.approved";
+    public const string KycRejected = "kyc.rejected";
 
     /// <summary>How the portal names a kind to the holder.</summary>
     public static string Describe(string kind) => kind switch
@@ -72,6 +74,8 @@ public static class ActivityKinds
         AutoCashoutDisabled => "Automatic cash-out turned off",
         AutoCashoutMade => "Automatic cash-out made",
         AutoCashoutRefused => "Automatic cash-out refused",
+        KycApproved => "Identity verified",
+        KycRejected => "Identity not verified",
         _ => kind,
     };
 }

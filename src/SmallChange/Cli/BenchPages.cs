@@ -100,6 +100,7 @@ public static partial class BenchPages
         await store.MigrateAsync(ct);
         await using var app = SmallChangeHost.Build(options, store);
         var info = await DemoSeed.Run(store, app.Services.GetRequiredService<CreditService>(), options.Clock, ct);
+        await DemoStaff.Run(store, "http://127.0.0.1", options.Clock.GetUtcNow(), ct); // as serve --demo: the seeded four-eyes request needs its officer
         var activity = await DemoActivity.Run(app.Services, info, ct);
         await app.StartAsync(ct);
         var baseUrl = app.Urls.First(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)).TrimEnd('/');

@@ -58,6 +58,8 @@ public static class ServeCommand
             if (parse.GetValue(demo))
             {
                 var info = await DemoSeed.Run(store, app.Services.GetRequiredService<CreditService>(), options.Clock, ct);
+                // Staff first: the activity's four-eyes request is asked for by a demo officer (printed below, after the tour).
+                var staffLines = await DemoStaff.Run(store, app.Services.GetRequiredService<Portal.PortalOptions>().PublicUrl!, options.Clock.GetUtcNow(), ct);
                 var activity = await DemoActivity.Run(app.Services, info, ct);
                 Console.WriteLine("SmallChange demo data is ready. Paste these lines into your shell for the README tour:");
                 Console.WriteLine($"  export SC_API={options.Urls.Split(';')[0].TrimEnd('/')}");
@@ -77,7 +79,7 @@ public static class ServeCommand
                     Console.WriteLine($"  holder {h.Id} ref {h.ExternalRef} ({h.Country})");
                 }
 
-                Console.WriteLine($"  Demo activity: {activity.CashoutsAdded} cash-outs added on this start ({activity.CashoutsPaid} of them paid); console: a held cash-out in case {activity.HeldCase}, a sanctions near match in case {activity.NearMatchCase}, a KYC submission in the queue, a CTR under reports");
+                Console.WriteLine($"  Demo activity: {activity.CashoutsAdded} cash-outs added on this start ({activity.CashoutsPaid} of them paid); console: a held cash-out in case {activity.HeldCase}, a sanctions near match in case {activity.NearMatchCase}, a KYC submission in the queue, a CTR under reports{(activity.AwaitingApproval is { } approval ? $", a release request {approval} awaiting a second officer" : "")}");
                 var publicUrl = app.Services.GetRequiredService<Portal.PortalOptions>().PublicUrl!;
                 foreach (var line in await DemoSeed.PortalTour(app.Services, info, publicUrl, options.CoolingOffOverride, ct))
                 {
@@ -89,7 +91,7 @@ public static class ServeCommand
                 Console.WriteLine(verifier == Core.Compliance.Kyc.SandboxIdentityVerifier.VerifierName
                     ? $"  Identity ({publicUrl}/identity) uses the SANDBOX identity check: complete details of an adult are approved at once (KYC tier 1)."
                     : $"  Identity ({publicUrl}/identity) goes to the '{verifier}' verifier (SmallChange:Kyc:Verifier); with 'manual' an officer decides in the console.");
-                foreach (var line in await DemoStaff.Run(store, publicUrl, options.Clock.GetUtcNow(), ct))
+                foreach (var line in staffLines)
                 {
                     Console.WriteLine(line);
                 }

@@ -21,7 +21,8 @@ using SmallChange.Core.Staff;
 namespace SmallChange.Hosting;
 
 /// <summary>What <see cref="DemoActivity.Run"/> found or made, for the start-up lines and the page benchmark.</summary>
-public sealed record DemoActivityInfo(int CashoutsPaid, int CashoutsAdded, Guid? HeldCase, Guid? NearMatchCase);
+/// <param name="AwaitingApproval">The seeded four-eyes release request waiting for a second officer; null when the first officer's account does not exist.</param>
+public sealed record DemoActivityInfo(int CashoutsPaid, int CashoutsAdded, Guid? HeldCase, Guid? NearMatchCase, Guid? AwaitingApproval = null);
 
 /// <summary>
 /// Activity for <c>serve --demo</c> after <see cref="DemoSeed"/> (issue 7: every portal and console page shows real data
@@ -34,6 +35,9 @@ public sealed record DemoActivityInfo(int CashoutsPaid, int CashoutsAdded, Guid?
 /// transaction report is generated (so <c>/console/reports</c> lists a CTR);</item>
 /// <item>Noah Williams (US, tier 2): USD 4,200 credited and USD 3,600 cashed out at once today, held by rapid
 /// in-and-out in an open case above the four-eyes threshold (the console's held cash-outs, case and approvals tour);</item>
+/// <item>Olivia Martin (US, tier 2): USD 5,000 credited and USD 4,800 cashed out three hours ago, held by rapid in-and-out;
+/// the demo's first officer (<see cref="DemoStaff.FirstOfficer"/>, when the account exists: <see cref="DemoStaff"/> runs
+/// first) asked to release it, so the four-eyes request waits on <c>/console/approvals</c> for the other officer;</item>
 /// <item>a holder whose name is a near match of a UN list entry, screened at creation: an open case with the sanctions hit
 /// beside the list entry;</item>
 /// <item>Lee Seo-yeon's identity submitted for tier 2: pending in the KYC review queue;</item>
@@ -42,12 +46,14 @@ public sealed record DemoActivityInfo(int CashoutsPaid, int CashoutsAdded, Guid?
 /// Past events are backdated by running the cash-out, case and sandbox services on a clock set in the past for the seed
 /// (the ledger log records when they were really committed). Idempotent: every cash-out, credit and submission has a
 /// fixed idempotency key or reference and is skipped when it exists; holders are found by reference; the release, the
-/// settings and the submission only happen when not done yet. A second start adds nothing.
+/// release request (only while the case is open and has never had one), the settings and the submission only happen
+/// when not done yet. A second start adds nothing.
 /// </summary>
 public static class DemoActivity
 {
     public const string JordanRef = "demo-jordan";
     public const string NoahRef = "demo-noah";
+    public const string OliviaRef = "demo-olivia";
     public const string NearMatchRef = "demo-near-match";
     public const string SeedActor = "demo seed";
 
@@ -98,11 +104,13 @@ public static class DemoActivity
         var credits = services.GetRequiredService<CreditService>();
         var kyc = services.GetRequiredService<KycService>();
         added += await CtrDay(seed, cases, credits, kyc, compliance, creators, now, ct);
-        var held = await HeldToday(seed, credits, kyc, compliance, sources.First(s => s.Type == SourceType.GiftCardCredit), now, ct);
+        var giftCards = sources.First(s => s.Type == SourceType.GiftCardCredit);
+        var held = await HeldToday(seed, credits, kyc, compliance, giftCards, now, ct);
+        var awaiting = await AwaitingSecondApprover(seed, cases, credits, kyc, compliance, giftCards, now, ct);
         var nearMatch = await NearMatch(store, compliance, now, ct);
         await PendingKyc(kyc, info, ct);
         await AutoSettings(store, services.GetRequiredService<AutoCashoutService>(), info, ct);
-        return new DemoActivityInfo(paid, added, held, nearMatch);
+        return new DemoActivityInfo(paid, added, held, nearMatch, awaiting);
     }
 
     /// <summary>
@@ -148,6 +156,45 @@ public static class DemoActivity
         await credits.Apply(source.Id, [new CreditCommand("demo-held-giftcards", new HolderRef(noah.Id, null), Money.FromIsoMinor(420_000, Currencies.USD), now.AddMinutes(-20))], linked: false, ct);
         await seed.Cashout(noah, dest, Money.FromIsoMinor(360_000, Currencies.USD), "demo-held-today", now.AddMinutes(-5), ct, settle: false);
         return (await seed.Store.ReadAsync(r => r.FindOpenCase(noah.Id), ct))?.Id.Value;
+    }
+
+    /// <summary>
+    /// Olivia Martin: USD 5,000 of gift-card credit and a USD 4,800 cash-out ten minutes later, three hours ago, held by
+    /// rapid in-and-out above the four-eyes threshold; half an hour later the first demo officer asked to release it. The
+    /// request is filed once: not when the case is closed or has had a request before (approved, rejected or pending).
+    /// Returns the pending request, or null when it is not pending (decided since, or no first officer).
+    /// </summary>
+    private static async Task<Guid?> AwaitingSecondApprover(Seeder seed, CaseService cases, CreditService credits, KycService kyc, ComplianceChecks compliance, Source source,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var at = now.AddHours(-3);
+        var olivia = await FindOrCreateHolder(seed.Store, OliviaRef, "Olivia Martin", "US", compliance, now.AddDays(-45), ct);
+        await Tier(kyc, olivia, 2, "Enhanced due diligence done for the demo.", ct);
+        var dest = await seed.Destination(olivia, new DestinationInput { Kind = DestinationKind.BankAccount, Country = "US", AccountHolderName = "Olivia Martin", RoutingNumber = "021000021", AccountNumber = "6630118842" },
+            Currencies.USD, now.AddDays(-15), ct);
+        await credits.Apply(source.Id, [new CreditCommand("demo-four-eyes-giftcards", new HolderRef(olivia.Id, null), Money.FromIsoMinor(500_000, Currencies.USD), at)], linked: false, ct);
+        await seed.Cashout(olivia, dest, Money.FromIsoMinor(480_000, Currencies.USD), "demo-four-eyes", at.AddMinutes(10), ct, settle: false);
+        if (await seed.Store.ReadAsync(r => r.FindOpenCase(olivia.Id), ct) is not { } open)
+        {
+            return null;
+        }
+
+        var subject = CaseService.SubjectOf(open.Id);
+        var before = await seed.Store.ReadAsync(r => r.ListApprovals(new ApprovalFilter(Kind: ApprovalKind.CashoutRelease, Subject: subject), null, 1), ct);
+        if (before.Items.Count > 0)
+        {
+            return before.Items[0].Status == ApprovalStatus.Pending ? before.Items[0].Id.Value : null;
+        }
+
+        if (await seed.Store.ReadAsync(r => r.FindStaffByEmail(StaffConsole.StaffAccounts.Normalize(DemoStaff.FirstOfficer)), ct) is not { } officer)
+        {
+            return null;
+        }
+
+        seed.Clock.Now = at.AddMinutes(40);
+        await cases.Note(open.Id, "Gift cards bought and cashed out within minutes; the holder sent the receipts of a refunded event booking.", officer.Actor.Display, ct);
+        var decided = await cases.Decide(open.Id, CaseDecision.Release, "Receipts match the credits; a refund of the holder's own purchase, not credit cycling.", officer.Actor, ct);
+        return decided.TryGet(out var result, out _) ? result.PendingApproval?.Id.Value : null;
     }
 
     /// <summary>A holder whose name is one letter off a UN list entry: screened at creation like the operator API does, an open case with the hit.</summary>

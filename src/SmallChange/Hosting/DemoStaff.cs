@@ -10,10 +10,15 @@ namespace SmallChange.Hosting;
 /// </summary>
 public static class DemoStaff
 {
+    /// <summary>The officer who asked for the seeded four-eyes release (<see cref="DemoActivity"/>); the other one approves it.</summary>
+    public const string FirstOfficer = "officer.kim@demo.smallchange.test";
+
+    public const string SecondOfficer = "officer.lee@demo.smallchange.test";
+
     private static readonly (string Email, StaffRole Role)[] People =
     [
-        ("officer.kim@demo.smallchange.test", StaffRole.ComplianceOfficer),
-        ("officer.lee@demo.smallchange.test", StaffRole.ComplianceOfficer),
+        (FirstOfficer, StaffRole.ComplianceOfficer),
+        (SecondOfficer, StaffRole.ComplianceOfficer),
         ("auditor.park@demo.smallchange.test", StaffRole.Auditor),
         ("admin.choi@demo.smallchange.test", StaffRole.OperatorAdmin),
         ("admin.jung@demo.smallchange.test", StaffRole.OperatorAdmin),
@@ -31,6 +36,7 @@ public static class DemoStaff
         }
 
         lines.Add("  Four-eyes: a release above the threshold by one officer waits on /console/approvals for the other; a fee change by one admin for the other.");
+        lines.Add($"  One release waits already: asked for by {FirstOfficer}; sign in as {SecondOfficer} to approve it on /console/approvals.");
         return lines;
     }
 }

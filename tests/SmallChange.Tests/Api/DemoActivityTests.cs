@@ -5,6 +5,7 @@ using SmallChange.Core.Compliance.Kyc;
 using SmallChange.Core.Compliance.Reports;
 using SmallChange.Core.Credits;
 using SmallChange.Core.Ports;
+using SmallChange.Core.Staff;
 using SmallChange.Hosting;
 using SmallChange.Tests.Support;
 
@@ -46,10 +47,11 @@ public abstract class DemoActivityTests(string backend) : IAsyncLifetime
         Assert.True(avas.Min(c => c.CreatedAt) < _api.Clock.GetUtcNow().AddDays(-100));
         Assert.Equal(activity.CashoutsAdded, all.Count(c => c.State != CashoutState.Held));
 
-        var held = Assert.Single(all, c => c.State == CashoutState.Held);
         var heldCase = await _api.Store.ReadAsync(r => r.GetCase(new CaseId(activity.HeldCase!.Value)));
         Assert.Equal(CaseStatus.Open, heldCase!.Status);
-        Assert.Equal(held.Holder, heldCase.Holder);
+        var held = Assert.Single(all, c => c.State == CashoutState.Held && c.Holder == heldCase.Holder);
+        Assert.Null(activity.AwaitingApproval); // no demo officer to ask for the four-eyes release
+        Assert.Empty((await _api.Store.ReadAsync(r => r.ListApprovals(new ApprovalFilter(), null, 10))).Items);
         Assert.True(_api.App.Services.GetRequiredService<CaseService>().Thresholds.NeedsSecondApprover(held.Gross), "the held cash-out needs four eyes");
 
         var nearMatch = await _api.Store.ReadAsync(r => r.ListAlerts(new AlertFilter(Case: new CaseId(activity.NearMatchCase!.Value)), null, 10));
@@ -86,6 +88,47 @@ public abstract class DemoActivityTests(string backend) : IAsyncLifetime
         Assert.Equal(cases.Items.Select(c => (c.Id, c.Status)), (await _api.Store.ReadAsync(r => r.ListCases(new CaseFilter(), null, 100))).Items.Select(c => (c.Id, c.Status)));
         Assert.Equal(kyc.Items.Select(k => k.Id), (await _api.Store.ReadAsync(r => r.ListKycSubmissions(null, null, null, 100))).Items.Select(k => k.Id));
     }
+
+    [Fact]
+    public async Task Run_WithDemoStaff_OneReleaseAwaitsTheSecondOfficerAndSecondStartAddsNoOther()
+    {
+        await DemoStaff.Run(_api.Store, "http://127.0.0.1", _api.Clock.GetUtcNow(), CancellationToken.None);
+        var (_, activity) = await Seed();
+
+        var pending = await PendingApprovals();
+        var approval = Assert.Single(pending);
+        Assert.Equal(activity.AwaitingApproval, approval.Id.Value);
+        Assert.Equal(ApprovalKind.CashoutRelease, approval.Kind);
+        var first = await Staff(DemoStaff.FirstOfficer);
+        Assert.Equal(first.Principal, approval.RequestedBy);
+        var olivia = (await _api.Store.ReadAsync(r => r.FindHolderByRef(DemoActivity.OliviaRef)))!;
+        var openCase = (await _api.Store.ReadAsync(r => r.FindOpenCase(olivia.Id)))!;
+        Assert.Equal(CaseService.SubjectOf(openCase.Id), approval.Subject);
+        Assert.NotEqual(activity.HeldCase, openCase.Id.Value); // the visitor's held case stays without a request
+        Assert.Null(await _api.Store.ReadAsync(r => r.FindPendingApproval(ApprovalKind.CashoutRelease, CaseService.SubjectOf(new CaseId(activity.HeldCase!.Value)))));
+        var cashout = Assert.Single(await Cashouts(), c => c.Holder == olivia.Id);
+        Assert.Equal(CashoutState.Held, cashout.State);
+
+        var (_, again) = await Seed();
+        Assert.Equal(approval.Id.Value, again.AwaitingApproval);
+        Assert.Equal([approval.Id], (await _api.Store.ReadAsync(r => r.ListApprovals(new ApprovalFilter(), null, 10))).Items.Select(a => a.Id));
+
+        var fourEyes = _api.App.Services.GetRequiredService<FourEyesService>();
+        Assert.False((await fourEyes.Approve(approval.Id, first, null)).TryGet(out _, out _)); // not the requester
+        Assert.True((await fourEyes.Approve(approval.Id, await Staff(DemoStaff.SecondOfficer), "Receipts checked.")).TryGet(out _, out var error), error?.Code);
+        Assert.NotEqual(CashoutState.Held, (await _api.Store.ReadAsync(r => r.GetCashout(cashout.Id)))!.State);
+
+        var (_, afterApproval) = await Seed(); // decided: a third start files no new request
+        Assert.Null(afterApproval.AwaitingApproval);
+        Assert.Empty(await PendingApprovals());
+        Assert.Single((await _api.Store.ReadAsync(r => r.ListApprovals(new ApprovalFilter(), null, 10))).Items);
+    }
+
+    private async Task<IReadOnlyList<Approval>> PendingApprovals() =>
+        (await _api.Store.ReadAsync(r => r.ListApprovals(new ApprovalFilter(ApprovalStatus.Pending), null, 10))).Items;
+
+    private async Task<StaffUser> Staff(string email) =>
+        (await _api.Store.ReadAsync(r => r.FindStaffByEmail(SmallChange.StaffConsole.StaffAccounts.Normalize(email))))!;
 }
 
 public sealed class SqliteDemoActivityTests() : DemoActivityTests("sqlite");

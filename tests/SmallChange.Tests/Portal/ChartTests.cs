@@ -140,6 +140,47 @@ public sealed partial class ChartTests
         Assert.InRange(labels, 2, 10);
     }
 
+    [Fact]
+    public void LineChart_PageLegend_NoLegendInsideTheSvg()
+    {
+        var svg = Svg(SvgChart.LineChart(new LineChartSpec("t", "d", "x", "y",
+            [new ChartSeries("A", [new(1, 1), new(2, 2)]), new ChartSeries("B", [new(1, 2), new(2, 0)])]) { PageLegend = true }));
+        Assert.Equal(2, svg.Descendants(Ns + "polyline").Count());
+        Assert.DoesNotContain(svg.Descendants(Ns + "g"), g => g.Attribute("class")?.Value == "legend");
+    }
+
+    [Fact]
+    public void Legend_LinkedAndPlainEntries_SameSamplesAsTheChart()
+    {
+        using var w = new StringWriter();
+        SvgChart.Legend([new ChartSeries("R&1", []) { Href = "/cases?rule=R%261&all=1", Note = ": 3" }, new ChartSeries("plain", [])])
+            .WriteTo(w, System.Text.Encodings.Web.HtmlEncoder.Default);
+        var ul = XElement.Parse(w.ToString());
+        var items = ul.Elements("li").ToList();
+        Assert.Equal(2, items.Count);
+        var a = items[0].Element("a")!;
+        Assert.Equal(("/cases?rule=R%261&all=1", "R&1"), (a.Attribute("href")!.Value, a.Value));
+        Assert.EndsWith(": 3", items[0].Value, StringComparison.Ordinal);
+        Assert.Null(items[1].Element("a"));
+        Assert.Equal("plain", items[1].Value);
+        var samples = items.Select(li => li.Element(Ns + "svg")!).ToList();
+        Assert.All(samples, s => Assert.Equal("true", s.Attribute("aria-hidden")!.Value));
+        Assert.Equal([SvgChart.Styles[0].Colour, SvgChart.Styles[1].Colour], samples.Select(s => s.Element(Ns + "line")!.Attribute("stroke")!.Value));
+        Assert.Equal(SvgChart.Styles[1].Dash, samples[1].Element(Ns + "line")!.Attribute("stroke-dasharray")!.Value);
+    }
+
+    [Fact]
+    public void LineChart_YWholeSmallCounts_WholeTicks()
+    {
+        var svg = Svg(SvgChart.LineChart(new LineChartSpec("t", "d", "x", "y", [new ChartSeries("s", [new(0, 0), new(1, 1), new(2, 0)])]) { YWhole = true, YFromZero = true }));
+        var ticks = svg.Descendants(Ns + "text").Where(t => t.Attribute("class")?.Value == "ytick").Select(t => t.Value).ToList();
+        Assert.Equal(["0", "1"], ticks);
+    }
+
+    [Fact]
+    public void LineChart_EmptyText_Shown() =>
+        Assert.Contains("No alerts.", Svg(SvgChart.LineChart(new LineChartSpec("t", "d", "x", "y", []) { EmptyText = "No alerts." })).Value);
+
     [GeneratedRegex("^d[0-9]+$")]
     private static partial Regex LabelPattern();
 }

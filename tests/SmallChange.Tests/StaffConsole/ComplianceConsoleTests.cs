@@ -343,11 +343,12 @@ public abstract class ComplianceConsoleTests(string backend) : IAsyncLifetime
         var (auditor, _, _) = await ConsoleHost.SignedIn(_api, StaffRole.Auditor);
 
         var page = System.Net.WebUtility.HtmlDecode(await auditor.Page("/console/alerts"));
-        Assert.Contains("<svg class=\"chart\" role=\"img\"", page, StringComparison.Ordinal);
-        Assert.Contains("<title id=\"chart-title\">Alerts per rule per day, last 30 days</title>", page, StringComparison.Ordinal);
+        var svg = System.Text.RegularExpressions.Regex.Match(page, "<svg class=\"chart\" [^>]*role=\"img\" aria-labelledby=\"(chart[0-9]+)-title \\1-desc\"");
+        Assert.True(svg.Success, "an svg chart labelled by its title and desc");
+        Assert.Contains($"<title id=\"{svg.Groups[1].Value}-title\">Alerts per rule per day, last 30 days</title>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
-        var polylines = System.Text.RegularExpressions.Regex.Matches(page, "<polyline [^>]*><title>([^<]+)</title>").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(rules.Keys.Order(StringComparer.Ordinal), polylines);
+        var lines = System.Text.RegularExpressions.Regex.Matches(page, "<g class=\"series\"[^>]*><title>([^<]+)</title><polyline ").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(rules.Keys.Order(StringComparer.Ordinal), lines);
         foreach (var (rule, count) in rules)
         {
             Assert.Contains($"{rule}: {count} alert(s), at most {count} in a day", page, StringComparison.Ordinal); // the desc

@@ -178,9 +178,7 @@ internal sealed partial class SqliteTx
     {
         var list = new List<CreditTotal>();
         using var r = Cmd(
-            "WITH RECURSIVE chain(s, a) AS (" +
-            "SELECT last_seq, id FROM accounts WHERE kind = $p1 AND owner_id = $p0 AND last_seq IS NOT NULL UNION ALL " +
-            "SELECT CASE WHEN t.debit_account_id = chain.a THEN t.debit_prev ELSE t.credit_prev END, chain.a FROM chain JOIN transfers t ON t.seq = chain.s) " +
+            WalletChain +
             "SELECT src.id, t.currency, SUM(t.amount), COUNT(*) FROM chain JOIN transfers t ON t.seq = chain.s JOIN sources src ON src.num = t.source_num " +
             "WHERE t.credit_account_id = chain.a GROUP BY src.id, t.currency ORDER BY t.currency, src.id",
             ToBytes(holder.Value), (int)AccountKind.HolderWallet).ExecuteReader();

@@ -1,6 +1,8 @@
 using SmallChange.Core.Common;
 using SmallChange.Core.Holders;
+using SmallChange.Core.Notifications;
 using SmallChange.Core.Ports;
+using SmallChange.Core.Security;
 using SmallChange.Core.Staff;
 
 namespace SmallChange.Core.Compliance.Kyc;
@@ -146,8 +148,27 @@ public sealed class KycService(IStore store, IIdentityVerifier verifier, TimePro
                     holder.KycTier, found.TargetTier, now));
             }
 
+            await TellHolder(tx, found, status, now);
+
             return new KycDecideResult((await tx.GetKycSubmission(id))!, false);
         }, ct);
+    }
+
+    /// <summary>
+    /// The decision as the holder sees it, in the decision's transaction (so exactly once): an entry in their activity
+    /// log and a message in their portal inbox. The decider's reason is not shown: it is written for the file and may
+    /// touch on suspicion the holder must not be told of; a rejection says what the holder can do instead.
+    /// </summary>
+    private static async ValueTask TellHolder(IStoreTx tx, KycSubmission s, KycStatus status, DateTimeOffset now)
+    {
+        var approved = status == KycStatus.Approved;
+        var (subject, body) = approved
+            ? ("Your identity is verified", $"We verified your identity: your account is now at KYC tier {s.TargetTier}, with the limits that go with it.")
+            : ("We could not verify your identity", $"We could not verify your identity for KYC tier {s.TargetTier} from the details you sent. " +
+                "The Identity page in the portal says why and lets you send them again; or contact support.");
+        await tx.InsertActivity(ActivityLog.Entry(s.Holder, approved ? ActivityKinds.KycApproved : ActivityKinds.KycRejected, ClientInfo.System,
+            approved ? $"Identity check passed for tier {s.TargetTier}." : $"Identity check for tier {s.TargetTier} not passed.", now));
+        await tx.InsertInboxMessage(new InboxMessage(NotificationId.New(), s.Holder, approved ? ActivityKinds.KycApproved : ActivityKinds.KycRejected, subject, body, now, null));
     }
 
     /// <summary>

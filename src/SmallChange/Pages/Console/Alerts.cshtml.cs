@@ -1,5 +1,7 @@
+using System.Globalization;
 using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Ports;
+using SmallChange.Portal.Charts;
 
 namespace SmallChange.Pages.Console;
 
@@ -17,7 +19,8 @@ public sealed class AlertsModel(IStore store, TimeProvider clock) : ConsolePage
 
     public bool Truncated { get; private set; }
 
-    public string Svg { get; private set; } = "";
+    /// <summary>One line per rule over the days; the page draws its legend, each rule linking to its cases.</summary>
+    public LineChartSpec Chart { get; private set; } = new("", "", "", "", []);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -53,6 +56,21 @@ public sealed class AlertsModel(IStore store, TimeProvider clock) : ConsolePage
 
             return (g.Key, counts);
         }).ToList();
-        Svg = AlertsChart.Render($"Alerts per rule per day, last {Days} days", Buckets, Series);
+        var desc = Series.Count == 0
+            ? "No alerts in the period."
+            : string.Join("; ", Series.Select(s => $"{s.Name}: {s.Counts.Sum()} alert(s), at most {s.Counts.Max()} in a day"));
+        Chart = new LineChartSpec($"Alerts per rule per day, last {Days} days", $"From {Buckets[0]:yyyy-MM-dd} to {Buckets[^1]:yyyy-MM-dd}. {desc}",
+            "Day (UTC)", "Alerts", Series.Select(s => new ChartSeries(s.Name, s.Counts.Select((c, i) => new ChartPoint(i, c)).ToList())
+            {
+                Href = $"/console/cases?status=all&rule={Uri.EscapeDataString(s.Name)}",
+                Note = $": {s.Counts.Sum()}",
+            }).ToList())
+        {
+            XFormat = x => first.AddDays((int)x).ToString("MM-dd", CultureInfo.InvariantCulture),
+            YFromZero = true,
+            YWhole = true,
+            PageLegend = true,
+            EmptyText = "No alerts in the period.",
+        };
     }
 }

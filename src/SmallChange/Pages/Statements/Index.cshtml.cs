@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SmallChange.Core.Ports;
 using SmallChange.Core.Records;
-using SmallChange.Portal.Records;
 
 namespace SmallChange.Pages.Statements;
 
@@ -19,8 +18,8 @@ public sealed class IndexModel(IStore store) : PortalPage
             return Challenge();
         }
 
-        var records = await PortalRecords.Load(store, holder, HttpContext.RequestAborted);
-        (Months, Years) = (Statement.Months(records.Book), Statement.TaxYears(records.Book));
+        var months = await store.ReadAsync(r => r.RecordMonths(holder), HttpContext.RequestAborted);
+        (Months, Years) = (Statement.Months(months), Statement.TaxYears(months));
         return Page();
     }
 }

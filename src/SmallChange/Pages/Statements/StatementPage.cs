@@ -34,8 +34,7 @@ public abstract class StatementPage(IStore store) : PortalPage
             return NotFound();
         }
 
-        Records = await PortalRecords.Load(store, holder, HttpContext.RequestAborted);
-        Statement = Statement.For(Records.Book, period);
+        (Statement, Records) = await PortalRecords.LoadStatement(store, holder, period, HttpContext.RequestAborted);
         return format == "csv" ? File(Csv().ToUtf8(), "text/csv; charset=utf-8", $"smallchange-{(CsvEntries ? "statement" : "tax-year")}-{period.Key}.csv") : Page();
     }
 

@@ -8,7 +8,14 @@ namespace SmallChange.Portal.Charts;
 /// <summary>A point of a line; a null <see cref="Y"/> is a gap (the line breaks there).</summary>
 public sealed record ChartPoint(decimal X, decimal? Y);
 
-public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points);
+public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points)
+{
+    /// <summary>Where the series' entry in a page legend (<see cref="SvgChart.Legend"/>) links to; none: plain text.</summary>
+    public string? Href { get; init; }
+
+    /// <summary>Text after the name in a page legend (e.g. ": 12"); empty: none.</summary>
+    public string Note { get; init; } = "";
+}
 
 /// <summary>A reference line across the plot: vertical at an x value, or horizontal at a y value.</summary>
 public sealed record ChartMarker(bool Vertical, decimal Value, string Label);
@@ -25,7 +32,19 @@ public sealed record LineChartSpec(string Title, string Description, string XLab
 
     public bool YFromZero { get; init; }
 
+    /// <summary>Counts: the y ticks are whole numbers (a step of at least 1).</summary>
+    public bool YWhole { get; init; }
+
     public IReadOnlyList<ChartMarker> Markers { get; init; } = [];
+
+    /// <summary>
+    /// The page draws the legend as HTML with <see cref="SvgChart.Legend"/> (its entries can be links, which have no place
+    /// inside an SVG whose role is <c>img</c>), so the SVG draws none.
+    /// </summary>
+    public bool PageLegend { get; init; }
+
+    /// <summary>What the plot says when there is nothing to draw.</summary>
+    public string EmptyText { get; init; } = SvgChart.NoData;
 }
 
 public sealed record ChartBar(string Label, decimal Value);
@@ -59,6 +78,8 @@ public static class SvgChart
         ("#4a5561", "8 2 2 2 2 2"), ("#9d0191", "12 4"),
     ];
 
+    public const string NoData = "No data to show yet.";
+
     private static int _ids;
 
     public static string Number(decimal v) => v.ToString("#,0.##", CultureInfo.InvariantCulture);
@@ -66,11 +87,12 @@ public static class SvgChart
     public static IHtmlContent LineChart(LineChartSpec spec)
     {
         var points = spec.Series.SelectMany(s => s.Points).Where(p => p.Y is not null).ToList();
+        var svgLegend = spec.Series.Count > 1 && !spec.PageLegend;
         var rows = (spec.Series.Count + LegendColumns - 1) / LegendColumns;
-        var sb = Open(spec.Title, spec.Description, spec.Series.Count > 1 ? rows * LegendRow : 0, out var id);
+        var sb = Open(spec.Title, spec.Description, svgLegend ? rows * LegendRow : 0, out var id);
         if (points.Count == 0)
         {
-            return Empty(sb, "No data to show yet.");
+            return Empty(sb, spec.EmptyText);
         }
 
         var ys = points.Select(p => p.Y!.Value).ToList();
@@ -84,6 +106,11 @@ public static class SvgChart
         var xs = points.Select(p => p.X).Concat(spec.Markers.Where(m => m.Vertical).Select(m => m.Value)).ToList();
         var x = XScale(xs.Min(), xs.Max());
         var y = NiceScale.For(yMin, yMax, 6, spec.YFromZero);
+        if (spec.YWhole && y.Step < 1m)
+        {
+            var lo = Math.Floor(y.Min);
+            y = new NiceScale(lo, Math.Max(Math.Ceiling(y.Max), lo + 1m), 1m);
+        }
         Axes(sb, x, y, spec.XFormat, spec.YFormat, spec.XLabel, spec.YLabel, xTicks: true);
         sb.Append(CultureInfo.InvariantCulture, $"<clipPath id=\"{id}-clip\"><rect x=\"{Left}\" y=\"{Top - 1}\" width=\"{PlotWidth}\" height=\"{PlotHeight + 2}\"/></clipPath>");
         foreach (var m in spec.Markers)
@@ -129,7 +156,7 @@ public static class SvgChart
             sb.Append("</g>");
         }
 
-        if (spec.Series.Count > 1)
+        if (svgLegend)
         {
             Legend(sb, spec.Series.Select(s => s.Name).ToList());
         }
@@ -142,7 +169,7 @@ public static class SvgChart
         var sb = Open(spec.Title, spec.Description, 0, out _);
         if (spec.Bars.Count == 0)
         {
-            return Empty(sb, "No data to show yet.");
+            return Empty(sb, NoData);
         }
 
         var y = NiceScale.For(spec.Bars.Min(b => b.Value), spec.Bars.Max(b => b.Value), 6, includeZero: true);
@@ -228,15 +255,41 @@ public static class SvgChart
         sb.Append("<g class=\"legend\" font-size=\"12\" fill=\"#1b1f24\">");
         for (var i = 0; i < names.Count; i++)
         {
-            var (colour, dash) = Styles[i % Styles.Length];
             var lx = Left + ((i % LegendColumns) * column);
             var ly = top + ((i / LegendColumns) * LegendRow) + 6;
-            sb.Append(CultureInfo.InvariantCulture,
-                $"<line x1=\"{lx}\" x2=\"{lx + 28}\" y1=\"{ly}\" y2=\"{ly}\" stroke=\"{colour}\" stroke-width=\"3\"{(dash.Length > 0 ? $" stroke-dasharray=\"{dash}\"" : "")}/>");
+            Swatch(sb, i, lx, ly);
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{lx + 34}\" y=\"{ly + 4}\">{E(names[i])}</text>");
         }
 
         sb.Append("</g>");
+    }
+
+    /// <summary>
+    /// A legend as an HTML list for a chart drawn with <see cref="LineChartSpec.PageLegend"/>: each entry's line sample
+    /// (colour and dash, as in the chart), its name (a link when the series has an <see cref="ChartSeries.Href"/>) and note.
+    /// </summary>
+    public static IHtmlContent Legend(IReadOnlyList<ChartSeries> series)
+    {
+        var sb = new StringBuilder(256 + (series.Count * 256));
+        sb.Append("<ul class=\"legend\">");
+        for (var i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            sb.Append("<li><svg class=\"swatch\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 28 10\" aria-hidden=\"true\" focusable=\"false\">");
+            Swatch(sb, i, 0, 5);
+            sb.Append("</svg>");
+            sb.Append(s.Href is { } href ? $"<a href=\"{E(href)}\">{E(s.Name)}</a>" : E(s.Name)).Append(E(s.Note)).Append("</li>");
+        }
+
+        return new HtmlString(sb.Append("</ul>").ToString());
+    }
+
+    /// <summary>A 28-unit line sample of series <paramref name="index"/>'s colour and dash, starting at (x, y).</summary>
+    private static void Swatch(StringBuilder sb, int index, int x, int y)
+    {
+        var (colour, dash) = Styles[index % Styles.Length];
+        sb.Append(CultureInfo.InvariantCulture,
+            $"<line x1=\"{x}\" x2=\"{x + 28}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"3\"{(dash.Length > 0 ? $" stroke-dasharray=\"{dash}\"" : "")}/>");
     }
 
     /// <summary>An x scale: nice ticks when the range is wide, one tick for a single value.</summary>

@@ -9,25 +9,37 @@ namespace SmallChange.Portal.Records;
 public sealed record PortalRecords(RecordBook Book, IReadOnlyDictionary<SourceId, string> SourceNames)
 {
     public static Task<PortalRecords> Load(IStore store, HolderId holder, CancellationToken ct) =>
+        store.ReadAsync(async r => new PortalRecords(await RecordBook.Load(r, holder), await SourceNamesOf(r)), ct);
+
+    /// <summary>
+    /// The statement of one period and the records it lists (the period's entries, not the whole history: see
+    /// <see cref="PeriodRecords"/>), read in one go.
+    /// </summary>
+    public static Task<(Statement Statement, PortalRecords Records)> LoadStatement(IStore store, HolderId holder, StatementPeriod period, CancellationToken ct) =>
         store.ReadAsync(async r =>
         {
-            var book = await RecordBook.Load(r, holder);
-            var names = new Dictionary<SourceId, string>();
-            string? cursor = null;
-            do
-            {
-                var page = await r.ListSources(cursor, 500);
-                foreach (var s in page.Items)
-                {
-                    names[s.Id] = s.Name;
-                }
-
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
-
-            return new PortalRecords(book, names);
+            var records = await PeriodRecords.Read(r, holder, period);
+            return (Statement.For(records), new PortalRecords(records.Book, await SourceNamesOf(r)));
         }, ct);
+
+    private static async ValueTask<IReadOnlyDictionary<SourceId, string>> SourceNamesOf(IStoreReader r)
+    {
+        var names = new Dictionary<SourceId, string>();
+        string? cursor = null;
+        do
+        {
+            var page = await r.ListSources(cursor, 500);
+            foreach (var s in page.Items)
+            {
+                names[s.Id] = s.Name;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return names;
+    }
 
     public string SourceName(SourceId? id) => id is { } s && SourceNames.TryGetValue(s, out var n) ? n : "Unknown source";
 
