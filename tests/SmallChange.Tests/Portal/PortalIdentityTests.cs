@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.RegularExpressions;
 using SmallChange.Core.Common;
@@ -164,6 +165,27 @@ public abstract partial class PortalIdentityTests(string backend) : IAsyncLifeti
         Assert.DoesNotContain("Send for verification", html);
         var s = Assert.Single(await Submissions(plain, await HolderOf(plain, email)));
         Assert.Equal((KycStatus.Pending, ManualReviewQueue.VerifierName), (s.Status, s.Verifier));
+    }
+
+    [Fact]
+    public async Task IdentityPage_OfficerRejects_ShowsOutcomeNotTheOfficersReason()
+    {
+        await using var plain = await PortalFixture.StartAsync(backend: backend);
+        var (browser, email) = await plain.SignedUp();
+        using (var r = await browser.Submit("/identity", Identity()))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        var s = Assert.Single(await Submissions(plain, await HolderOf(plain, email)));
+        var kyc = plain.App.Services.GetRequiredService<KycService>();
+        Assert.True((await kyc.Decide(s.Id, KycDecision.Reject, "Looks like a mule account; SAR under consideration.", "cli:officer-park")).IsOk);
+
+        var html = await browser.Page("/identity");
+        Assert.Contains("Rejected", html);
+        Assert.Contains("not verified by our compliance team", html);
+        Assert.DoesNotContain("mule", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("SAR", html, StringComparison.Ordinal);
     }
 
     [Fact]
