@@ -26,6 +26,9 @@ public sealed record MonitorRound(long Leaves, int Credits, int Alerts, bool Los
     /// <summary>History rows the round read from the store: credits and counted cash-outs inside its holders' windows.</summary>
     public long HistoryRows { get; init; }
 
+    /// <summary>Every credit of the round as the rules judged it, in holder then leaf order (empty when the round was lost or empty).</summary>
+    public IReadOnlyList<CreditEvaluation> Evaluations { get; init; } = [];
+
     /// <summary>Holders of the round whose credit window came from the monitor's cache (<see cref="AmlCreditMonitor.CacheWindows"/>), not the store.</summary>
     public int CachedHolders { get; init; }
 }
@@ -145,7 +148,7 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
                 e.Result.Decisions.Select(DecisionRecord.From).ToList(), now)).ToList());
             var alerts = (await CaseService.FileMany(tx, hits.Select(e => (e.Holder,
                 (IReadOnlyList<AlertDraft>)e.Result.Hits.Select(d => AlertDraft.From(d, AlertSubject.Of(e.Credit.Transfer))).ToList())).ToList(), now)).Count;
-            return new MonitorRound(end - position, evaluated.Count, alerts, false);
+            return new MonitorRound(end - position, evaluated.Count, alerts, false) { Evaluations = evaluated };
         }, ct);
         if (next is not null && !round.Lost)
         {
