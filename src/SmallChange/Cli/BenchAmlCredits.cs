@@ -28,7 +28,7 @@ namespace SmallChange.Cli;
 /// the two over the leaves both covered. Prints credits per second, the shares of store reads, evaluation and the round's
 /// write, and the ratio; see docs/performance.md.
 /// </summary>
-public static class BenchAmlCredits
+public static partial class BenchAmlCredits
 {
     public sealed record PassResult(long Credits, long Leaves, int Rounds, double Seconds, long CreditsPerSecond, long Alerts, double ReadShare, double EvaluateShare, double WriteShare, bool CaughtUp);
 
@@ -51,12 +51,42 @@ public static class BenchAmlCredits
         cmd.Options.Add(spreadHolders);
         cmd.Options.Add(spreadCredits);
         cmd.Options.Add(baselineSeconds);
+        var rounds = new Option<int>("--rounds") { Description = "Instead of the two loads: this many rounds of a steady stream, the monitor with its window cache and without", DefaultValueFactory = _ => 0 };
+        var roundHolders = new Option<int>("--round-holders") { Description = "Holders of the steady stream", DefaultValueFactory = _ => 200 };
+        var roundHistory = new Option<int>("--round-history") { Description = "Credits each holder of the steady stream already has in its window", DefaultValueFactory = _ => 1_000 };
+        var roundLeaves = new Option<int>("--round-leaves") { Description = "Credits booked, and leaves read, per round", DefaultValueFactory = _ => 1_000 };
+        cmd.Options.Add(rounds);
+        cmd.Options.Add(roundHolders);
+        cmd.Options.Add(roundHistory);
+        cmd.Options.Add(roundLeaves);
         cmd.SetAction(async (parse, ct) =>
         {
             var explicitDb = parse.GetResult(CliRoot.Db) is { Implicit: false };
             var db = explicitDb ? parse.GetValue(CliRoot.Db)! : BenchDb.TempFile("smallchange-bench-aml");
             try
             {
+                if (parse.GetValue(rounds) > 0)
+                {
+                    var steady = await RunRounds(db, Math.Clamp(parse.GetValue(roundHolders), 1, 100_000), Math.Clamp(parse.GetValue(roundHistory), 0, 1_000_000),
+                        Math.Clamp(parse.GetValue(roundLeaves), 1, 100_000), Math.Clamp(parse.GetValue(rounds), 1, 100_000), ct, explicitDb ? parse.GetValue(CliRoot.PiiKeys) : null);
+                    if (parse.GetValue(json))
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(steady, ApiJson.Options));
+                        return 0;
+                    }
+
+                    Console.WriteLine($"AML credit monitor on {steady.Backend}: {steady.Holders:N0} holders with {steady.HistoryPerHolder:N0} credits each in the window, " +
+                                      $"{steady.Rounds} rounds of {steady.LeavesPerRound:N0} new credits (seeded in {steady.SeedMs:N0} ms)");
+                    foreach (var p in new[] { steady.CacheOn, steady.CacheOff })
+                    {
+                        Console.WriteLine($"  cache {(p.Cache ? "on: " : "off:")} {p.CreditsPerSecond,10:N0} credits/s ({p.Credits:N0} in {p.Seconds:0.00} s); {p.HistoryRowsPerLeaf:N2} history rows per leaf; " +
+                                          $"read {p.ReadShare:P0}, evaluate {p.EvaluateShare:P0}, write {p.WriteShare:P0}; {p.CachedHolders:N0} windows from the cache");
+                    }
+
+                    Console.WriteLine($"  ratio {steady.Ratio:0.0} (credits/s), {steady.HistoryRowsRatio:0.0} (history rows); same decisions: {steady.SameDecisions}");
+                    return steady.SameDecisions ? 0 : 1;
+                }
+
                 var result = await Run(db, Math.Clamp(parse.GetValue(hotHolders), 1, 10_000), Math.Clamp(parse.GetValue(hotCredits), 1, 1_000_000),
                     Math.Clamp(parse.GetValue(spreadHolders), 1, 1_000_000), Math.Clamp(parse.GetValue(spreadCredits), 1, 1_000),
                     TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(baselineSeconds), 1, 3_600)), ct, explicitDb ? parse.GetValue(CliRoot.PiiKeys) : null);
@@ -141,7 +171,9 @@ public static class BenchAmlCredits
     private static async Task<(PassResult, List<Round>)> Drain(IStore store, SimulatedClock clock, PayoutSetup setup, ComplianceChecks compliance, string position, bool oneByOne,
         long start, TimeSpan cap, CancellationToken ct)
     {
-        var monitor = new AmlCreditMonitor(store, compliance, setup, clock) { OneByOne = oneByOne, Position = position };
+        // Without the window cache, as these loads were first measured (each round reads its holders' windows): they measure
+        // the evaluation; --rounds measures the cache.
+        var monitor = new AmlCreditMonitor(store, compliance, setup, clock) { OneByOne = oneByOne, Position = position, CacheWindows = false };
         if (start > 0 && !await store.WriteAsync(tx => tx.AdvanceMonitor(position, 0, start), ct))
         {
             throw new InvalidOperationException($"The monitor position {position} exists already.");

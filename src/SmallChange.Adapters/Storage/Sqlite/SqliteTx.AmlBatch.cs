@@ -18,12 +18,16 @@ internal sealed partial class SqliteTx
     private const string AmlWindows =
         "q(holder, since, until) AS (SELECT unhex(json_extract(value, '$[0]')), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($p0))";
 
-    public ValueTask<IReadOnlyDictionary<HolderId, AmlHolderHistory>> AmlHistories(IReadOnlyCollection<HolderId> holders, Func<AmlHolder, AmlWindow> window)
+    public ValueTask<IReadOnlyDictionary<HolderId, AmlHolderHistory>> AmlHistories(IReadOnlyCollection<HolderId> holders, Func<AmlHolder, AmlWindow> window) =>
+        ValueTask.FromResult(AmlHistories(holders, window, credits: true));
+
+    /// <summary><see cref="AmlHistories(IReadOnlyCollection{HolderId}, Func{AmlHolder, AmlWindow})"/>, or only its holders and cash-outs.</summary>
+    private IReadOnlyDictionary<HolderId, AmlHolderHistory> AmlHistories(IReadOnlyCollection<HolderId> holders, Func<AmlHolder, AmlWindow> window, bool credits)
     {
         var result = new Dictionary<HolderId, AmlHolderHistory>(holders.Count);
         if (holders.Count == 0)
         {
-            return ValueTask.FromResult<IReadOnlyDictionary<HolderId, AmlHolderHistory>>(result);
+            return result;
         }
 
         var found = new List<AmlHolder>(holders.Count);
@@ -47,37 +51,7 @@ internal sealed partial class SqliteTx
         }
 
         var json = JsonSerializer.Serialize(bound);
-
-        // Credits: AmlHistory's walk back along each wallet's chain, from every wallet of every holder at once (the
-        // recursive step's queue keeps each wallet's rows in the order AmlHistory reads them).
-        var credits = new Dictionary<HolderId, (List<AmlCredit> In, DateTimeOffset? Last)>(found.Count);
-        using (var r = Cmd(
-                   $"WITH RECURSIVE {AmlWindows}, " +
-                   "chain(s, acct, holder, since, until) AS (" +
-                   "SELECT a.last_seq, a.id, q.holder, q.since, q.until FROM q CROSS JOIN accounts a ON a.kind = $p1 AND a.owner_id = q.holder AND a.last_seq IS NOT NULL " +
-                   "UNION ALL SELECT CASE WHEN t.debit_account_id = chain.acct THEN t.debit_prev ELSE t.credit_prev END, chain.acct, chain.holder, chain.since, chain.until " +
-                   "FROM chain JOIN transfers t ON t.seq = chain.s WHERE t.created_at >= chain.since OR t.source_ref IS NULL OR t.credit_account_id <> chain.acct) " +
-                   $"SELECT chain.holder, {AmlCreditColumns} FROM chain CROSS JOIN transfers t ON t.seq = chain.s JOIN sources s ON s.num = t.source_num " +
-                   "LEFT JOIN source_funding f ON f.source_id = s.id WHERE t.credit_account_id = chain.acct AND t.source_ref IS NOT NULL AND t.created_at < chain.until",
-                   json, (int)AccountKind.HolderWallet).ExecuteReader())
-        {
-            while (r.Read())
-            {
-                var holder = new HolderId(ToGuid((byte[])r[0]));
-                var c = ReadAmlCredit(r, 1);
-                var (list, last) = credits.TryGetValue(holder, out var e) ? e : ([], null);
-                if (r.GetInt64(6) >= windows[holder].Since)
-                {
-                    list.Add(c);
-                }
-                else if (last is null || c.At > last)
-                {
-                    last = c.At;
-                }
-
-                credits[holder] = (list, last);
-            }
-        }
+        var inCredits = credits ? AmlCreditRows(json) : [];
 
         // Counted cash-outs before each window's end, in time order: those in the window, and the latest before it.
         var cashouts = new Dictionary<HolderId, (List<AmlCashout> In, DateTimeOffset? Last)>(found.Count);
@@ -107,14 +81,57 @@ internal sealed partial class SqliteTx
 
         foreach (var h in found)
         {
-            var (inCredits, lastCredit) = credits.TryGetValue(h.Id, out var c) ? c : ([], null);
+            var (creditList, lastCredit) = inCredits.TryGetValue(h.Id, out var c) ? c : ([], null);
             var (inCashouts, lastCashout) = cashouts.TryGetValue(h.Id, out var o) ? o : ([], null);
-            inCredits.Sort((a, b) => a.At.CompareTo(b.At));
             var last = lastCashout is { } lc && (lastCredit is null || lc > lastCredit) ? lc : lastCredit;
-            result[h.Id] = new AmlHolderHistory(h, windows[h.Id].Window, new AmlHistory(inCredits, inCashouts, last));
+            result[h.Id] = new AmlHolderHistory(h, windows[h.Id].Window, new AmlHistory(creditList, inCashouts, last));
         }
 
-        return ValueTask.FromResult<IReadOnlyDictionary<HolderId, AmlHolderHistory>>(result);
+        return result;
+    }
+
+    /// <summary>
+    /// The credits of the holders and windows bound in <paramref name="json"/> (see <see cref="AmlWindows"/>) in time order,
+    /// and each holder's latest credit before its window: AmlHistory's walk back along each wallet's chain, from every wallet
+    /// of every holder at once (the recursive step's queue keeps each wallet's rows in the order AmlHistory reads them).
+    /// </summary>
+    private Dictionary<HolderId, (List<AmlCredit> In, DateTimeOffset? Last)> AmlCreditRows(string json)
+    {
+        var credits = new Dictionary<HolderId, (List<AmlCredit> In, DateTimeOffset? Last)>();
+        using (var r = Cmd(
+                   $"WITH RECURSIVE {AmlWindows}, " +
+                   "chain(s, acct, holder, since, until) AS (" +
+                   "SELECT a.last_seq, a.id, q.holder, q.since, q.until FROM q CROSS JOIN accounts a ON a.kind = $p1 AND a.owner_id = q.holder AND a.last_seq IS NOT NULL " +
+                   "UNION ALL SELECT CASE WHEN t.debit_account_id = chain.acct THEN t.debit_prev ELSE t.credit_prev END, chain.acct, chain.holder, chain.since, chain.until " +
+                   "FROM chain JOIN transfers t ON t.seq = chain.s WHERE t.created_at >= chain.since OR t.source_ref IS NULL OR t.credit_account_id <> chain.acct) " +
+                   $"SELECT chain.holder, chain.since, {AmlCreditColumns} FROM chain CROSS JOIN transfers t ON t.seq = chain.s JOIN sources s ON s.num = t.source_num " +
+                   "LEFT JOIN source_funding f ON f.source_id = s.id WHERE t.credit_account_id = chain.acct AND t.source_ref IS NOT NULL AND t.created_at < chain.until",
+                   json, (int)AccountKind.HolderWallet).ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var holder = new HolderId(ToGuid((byte[])r[0]));
+                var c = ReadAmlCredit(r, 2);
+                var (list, last) = credits.TryGetValue(holder, out var e) ? e : ([], null);
+                if (r.GetInt64(7) >= r.GetInt64(1))
+                {
+                    list.Add(c);
+                }
+                else if (last is null || c.At > last)
+                {
+                    last = c.At;
+                }
+
+                credits[holder] = (list, last);
+            }
+        }
+
+        foreach (var (list, _) in credits.Values)
+        {
+            list.Sort((a, b) => a.At.CompareTo(b.At));
+        }
+
+        return credits;
     }
 
     public async ValueTask InsertAmlEvaluations(IReadOnlyList<AmlEvaluation> evaluations)

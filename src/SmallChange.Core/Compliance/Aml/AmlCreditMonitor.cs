@@ -3,6 +3,7 @@ using SmallChange.Core.Cashouts;
 using SmallChange.Core.Common;
 using SmallChange.Core.Compliance.Cases;
 using SmallChange.Core.Ports;
+using SmallChange.Core.Sources;
 
 namespace SmallChange.Core.Compliance.Aml;
 
@@ -21,6 +22,15 @@ public sealed record MonitorRound(long Leaves, int Credits, int Alerts, bool Los
 
     /// <summary>Time spent in the round's write transaction (position, evaluations, cases and alerts).</summary>
     public TimeSpan WriteTime { get; init; }
+
+    /// <summary>History rows the round read from the store: credits and counted cash-outs inside its holders' windows.</summary>
+    public long HistoryRows { get; init; }
+
+    /// <summary>Every credit of the round as the rules judged it, in holder then leaf order (empty when the round was lost or empty).</summary>
+    public IReadOnlyList<CreditEvaluation> Evaluations { get; init; } = [];
+
+    /// <summary>Holders of the round whose credit window came from the monitor's cache (<see cref="AmlCreditMonitor.CacheWindows"/>), not the store.</summary>
+    public int CachedHolders { get; init; }
 }
 
 /// <summary>One credit of a round as the rules judged it.</summary>
@@ -60,6 +70,21 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
     /// </summary>
     public bool OneByOne { get; init; }
 
+    /// <summary>
+    /// Carry each holder's credit window from one round to the next in memory (<see cref="AmlWindowCache"/>) and read from
+    /// the store only the new credits (already read from the log) and the windows of holders not held: the same decisions
+    /// as reading every window every round (off: the benchmark's comparison). On by default.
+    /// </summary>
+    public bool CacheWindows { get; init; } = true;
+
+    /// <summary>How long a holder's cached window is used before it is read again from the store.</summary>
+    public TimeSpan CacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most holders whose windows the cache keeps (the least recently used go first).</summary>
+    public int CacheHolders { get; init; } = 50_000;
+
+    private AmlWindowCache? cache;
+
     /// <summary>The durable position the monitor follows (<see cref="Name"/>; another only for a benchmark's second pass over the same log).</summary>
     public string Position { get; init; } = Name;
 
@@ -69,27 +94,46 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
     public async Task<MonitorRound> RunOnce(int leaves, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(leaves, 1);
+
+        // The round owns the cache until it commits: a round that fails, loses its range to another node or finds the
+        // position elsewhere leaves none behind (the next one reads every window again).
+        var held = CacheWindows ? Interlocked.Exchange(ref cache, null) : null;
         var timing = new RoundTiming();
+        var now = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var (position, end, found) = await store.ReadAsync(async r =>
+        var (position, end, found, read) = await store.ReadAsync(async r =>
         {
             var position = await r.MonitorPosition(Position);
             var size = (await r.LastLogBatch())?.TreeSize ?? 0;
             if (position >= size)
             {
-                return (position, position, (IReadOnlyList<CreditEvaluation>?)null);
+                return (position, position, (IReadOnlyList<CreditEvaluation>?)null, (CachedRead?)null);
             }
 
             var end = Math.Min(size, position + leaves);
-            return (position, end, await Evaluate(r, await r.CreditsInLog(position, end), timing));
+            var credits = await r.CreditsInLog(position, end);
+            return CacheWindows
+                ? (position, end, null, await ReadCached(r, credits, held is { } c && c.Position == position ? c : null, size, now))
+                : (position, end, await Evaluate(r, credits, timing), null);
         }, ct);
-        var read = Stopwatch.GetElapsedTime(started) - timing.Evaluate;
-        if (found is null)
+        var readTime = Stopwatch.GetElapsedTime(started) - timing.Evaluate;
+        if (found is null && read is null)
         {
-            return new MonitorRound(0, 0, 0, false) { ReadTime = read };
+            if (held is not null && held.Position == position)
+            {
+                Interlocked.CompareExchange(ref cache, held, null);
+            }
+
+            return new MonitorRound(0, 0, 0, false) { ReadTime = readTime };
         }
 
-        var now = clock.GetUtcNow();
+        AmlWindowCache? next = null;
+        if (read is not null)
+        {
+            (found, next) = EvaluateCached(read, held is { } c && c.Position == position ? c : null, position, end, now, timing);
+        }
+
+        var evaluated = found!;
         started = Stopwatch.GetTimestamp();
         var round = await store.WriteAsync(async tx =>
         {
@@ -99,14 +143,156 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
             }
 
             // Every credit that raised an alert: its evaluation archived, its alerts filed, for the whole round at once.
-            var hits = found.Where(e => e.Result.Hits.Count > 0).ToList();
+            var hits = evaluated.Where(e => e.Result.Hits.Count > 0).ToList();
             await tx.InsertAmlEvaluations(hits.Select(e => new AmlEvaluation(AlertSubject.Of(e.Credit.Transfer), e.Holder, e.Result.Outcome,
                 e.Result.Decisions.Select(DecisionRecord.From).ToList(), now)).ToList());
             var alerts = (await CaseService.FileMany(tx, hits.Select(e => (e.Holder,
                 (IReadOnlyList<AlertDraft>)e.Result.Hits.Select(d => AlertDraft.From(d, AlertSubject.Of(e.Credit.Transfer))).ToList())).ToList(), now)).Count;
-            return new MonitorRound(end - position, found.Count, alerts, false);
+            return new MonitorRound(end - position, evaluated.Count, alerts, false) { Evaluations = evaluated };
         }, ct);
-        return round with { ReadTime = read, EvaluateTime = timing.Evaluate, WriteTime = Stopwatch.GetElapsedTime(started) };
+        if (next is not null && !round.Lost)
+        {
+            Interlocked.CompareExchange(ref cache, next, null);
+        }
+
+        return round with
+        {
+            ReadTime = readTime, EvaluateTime = timing.Evaluate, WriteTime = Stopwatch.GetElapsedTime(started), HistoryRows = timing.HistoryRows,
+            CachedHolders = timing.CachedHolders,
+        };
+    }
+
+    /// <summary>What a round with the window cache reads: its credits, its holders with their cash-outs, and the credit windows of holders the cache cannot serve.</summary>
+    private sealed record CachedRead(
+        IReadOnlyList<LoggedCredit> Credits,
+        IReadOnlyDictionary<HolderId, AmlHolderHistory> Holders,
+        IReadOnlyDictionary<HolderId, AmlCreditWindow> Fresh,
+        IReadOnlyDictionary<SourceId, CreditFunding> Fundings,
+        bool CacheValid,
+        long Size);
+
+    /// <summary>The window [first credit − lookback, last credit] a holder's credits of a round are judged over.</summary>
+    private AmlWindow WindowOf(AmlHolder h, (DateTimeOffset First, DateTimeOffset Last) span) =>
+        new(span.First - compliance.RulesFor(setup.Profiles.For(h.Country)).Lookback, span.Last.AddTicks(1));
+
+    private static Dictionary<HolderId, (DateTimeOffset First, DateTimeOffset Last)> Spans(IReadOnlyList<LoggedCredit> credits)
+    {
+        var span = new Dictionary<HolderId, (DateTimeOffset First, DateTimeOffset Last)>();
+        foreach (var c in credits)
+        {
+            span[c.Holder] = span.TryGetValue(c.Holder, out var s)
+                ? (c.Credit.At < s.First ? c.Credit.At : s.First, c.Credit.At > s.Last ? c.Credit.At : s.Last)
+                : (c.Credit.At, c.Credit.At);
+        }
+
+        return span;
+    }
+
+    /// <summary>
+    /// The reads of a round with the cache (<paramref name="valid"/> when it ends where the round starts; the cache is only
+    /// looked at here, never changed: a read transaction may run more than once). Every round reads its holders and their
+    /// counted cash-outs (a cash-out changes state, sometimes without a transfer, so cash-outs are never cached) and the
+    /// declared fundings; then the credit windows of the holders the cache does not hold, holds past its lifetime, or holds
+    /// from a later start than this round's window needs (a credit booked earlier than the holder's last round, or a
+    /// longer lookback after a change of country or profile).
+    /// </summary>
+    private async ValueTask<CachedRead> ReadCached(IStoreReader r, IReadOnlyList<LoggedCredit> credits, AmlWindowCache? valid, long size, DateTimeOffset now)
+    {
+        var span = Spans(credits);
+        var fundings = await r.SourceFundings();
+        if (valid is not null && !AmlWindowCache.SameFundings(valid.Fundings, fundings))
+        {
+            valid = null;
+        }
+
+        var holders = await r.AmlHoldersAndCashouts(span.Keys, h => WindowOf(h, span[h.Id]));
+        var need = new Dictionary<HolderId, DateTimeOffset>();
+        foreach (var (id, h) in holders)
+        {
+            if (valid is null || !valid.Entries.TryGetValue(id, out var e) || now - e.ReadAt >= CacheLifetime || now < e.ReadAt || e.Since > h.Window.Since)
+            {
+                need[id] = h.Window.Since;
+            }
+        }
+
+        return new CachedRead(credits, holders, await r.AmlCreditWindows(need), fundings, valid is not null, size);
+    }
+
+    /// <summary>
+    /// Judges a round's credits over the cached and fresh windows, exactly as <see cref="Evaluate(IStoreReader, IReadOnlyList{LoggedCredit})"/>
+    /// judges them over the store's, and returns the cache as of the round's end (kept only if the round commits).
+    /// </summary>
+    private (IReadOnlyList<CreditEvaluation> Found, AmlWindowCache Next) EvaluateCached(CachedRead read, AmlWindowCache? held, long position, long end, DateTimeOffset now,
+        RoundTiming timing)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var next = read.CacheValid && held is not null ? held : new AmlWindowCache(position, read.Fundings);
+        next.Rounds++;
+        var results = new List<CreditEvaluation>(read.Credits.Count);
+        var span = Spans(read.Credits);
+        foreach (var group in read.Credits.GroupBy(c => c.Holder))
+        {
+            if (!read.Holders.TryGetValue(group.Key, out var found))
+            {
+                continue;
+            }
+
+            var since = found.Window.Since;
+            if (read.Fresh.TryGetValue(group.Key, out var window))
+            {
+                next.Entries[group.Key] = new AmlWindowCache.Entry(since, [.. window.Credits], window.LastBefore, read.Size, now);
+                timing.HistoryRows += window.Credits.Count;
+            }
+            else
+            {
+                timing.CachedHolders++;
+            }
+
+            var entry = next.Entries[group.Key];
+            entry.LastUsed = next.Rounds;
+            entry.PruneTo(since);
+            var amlHolder = found.Holder;
+            var profile = setup.Profiles.For(amlHolder.Country);
+            var rules = compliance.RulesFor(profile);
+            var mine = group.OrderBy(c => c.LeafIndex).ToList();
+            var (first, _) = span[group.Key];
+            var cashouts = found.History;
+            timing.HistoryRows += cashouts.Cashouts.Count;
+            var last = cashouts.LastActivityBefore is { } lc && (entry.LastBefore is null || lc > entry.LastBefore) ? lc : entry.LastBefore;
+
+            // As Evaluate: the window's credits before this range's first, then this range's in leaf order, one tick apart at one instant.
+            var sameInstant = new Dictionary<DateTimeOffset, int>();
+            var round = new List<AmlCredit>(mine.Count);
+            foreach (var c in mine)
+            {
+                var tick = sameInstant.GetValueOrDefault(c.Credit.At);
+                sameInstant[c.Credit.At] = tick + 1;
+                round.Add(c.Credit with { At = c.Credit.At.AddTicks(tick) });
+            }
+
+            var series = new AmlCreditSeries(amlHolder, entry.Before(first), round, cashouts.Cashouts, last);
+            var judged = OneByOne ? AmlCreditBatch.EvaluateOneByOne(rules, profile, setup.Rates, series) : AmlCreditBatch.Evaluate(rules, profile, setup.Rates, series);
+            for (var i = 0; i < mine.Count; i++)
+            {
+                results.Add(new CreditEvaluation(amlHolder.Id, mine[i], judged[i]));
+            }
+
+            // The round's own credits join the window, unless the read that filled it already held their leaves.
+            foreach (var c in mine)
+            {
+                if (c.LeafIndex >= entry.Horizon)
+                {
+                    entry.Add(c.Credit);
+                }
+            }
+        }
+
+        // Credits of holders the round did not evaluate (unknown holders) need no entry; every other entry is now exact at the round's end.
+        next.Position = end;
+        next.Fundings = read.Fundings;
+        next.Trim(now - CacheLifetime, CacheHolders);
+        timing.Evaluate += Stopwatch.GetElapsedTime(started);
+        return (results, next);
     }
 
     /// <summary>
@@ -135,6 +321,8 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
             {
                 continue;
             }
+
+            timing.HistoryRows += found.History.Credits.Count + found.History.Cashouts.Count;
 
             var amlHolder = found.Holder;
             var history = found.History;
@@ -171,5 +359,9 @@ public sealed class AmlCreditMonitor(IStore store, ComplianceChecks compliance, 
     private sealed class RoundTiming
     {
         public TimeSpan Evaluate { get; set; }
+
+        public long HistoryRows { get; set; }
+
+        public int CachedHolders { get; set; }
     }
 }

@@ -27,7 +27,14 @@ public static class ComplianceSetup
         builder.Services.AddSingleton<ComplianceChecks>();
         builder.Services.AddSingleton(sp => new ReportService(sp.GetRequiredService<PayoutSetup>(), reporting.Filer, reporting.Formats()));
         builder.Services.AddSingleton<CaseService>();
-        builder.Services.AddSingleton<AmlCreditMonitor>();
+        // The credit monitor's per-holder window cache: on unless SmallChange:Aml:CreditWindowCache is false; an entry is
+        // read again after SmallChange:Aml:CreditWindowCacheSeconds (60).
+        builder.Services.AddSingleton(sp => new AmlCreditMonitor(sp.GetRequiredService<IStore>(), sp.GetRequiredService<ComplianceChecks>(),
+            sp.GetRequiredService<PayoutSetup>(), sp.GetRequiredService<TimeProvider>())
+        {
+            CacheWindows = builder.Configuration.GetValue("SmallChange:Aml:CreditWindowCache", true),
+            CacheLifetime = TimeSpan.FromSeconds(Math.Clamp(builder.Configuration.GetValue("SmallChange:Aml:CreditWindowCacheSeconds", 60), 1, 3_600)),
+        });
         if (options.RunWorkers)
         {
             builder.Services.AddHostedService<AmlCreditWorker>();
