@@ -8,11 +8,11 @@ public class SandboxIdentityVerifierTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private static KycSubmission Submission(string dateOfBirth = "1990-04-17", string document = "m1234 5678", DateTimeOffset? at = null)
+    private static KycSubmission Submission(string dateOfBirth = "1990-04-17", string document = "m1234 5678", DateTimeOffset? at = null, int tier = 1)
     {
-        var input = IdentityDataTests.Valid() with { DateOfBirth = dateOfBirth, DocumentNumber = document };
-        var identity = IdentityData.Create(input, 1, at ?? Now).Value;
-        return new KycSubmission(KycSubmissionId.New(), new HolderId(Guid.NewGuid()), 1, identity, KycStatus.Pending,
+        var input = IdentityDataTests.Valid() with { DateOfBirth = dateOfBirth, DocumentNumber = document, SourceOfFunds = tier >= 2 ? "Freelance illustration income" : null };
+        var identity = IdentityData.Create(input, tier, at ?? Now).Value;
+        return new KycSubmission(KycSubmissionId.New(), new HolderId(Guid.NewGuid()), tier, identity, KycStatus.Pending,
             SandboxIdentityVerifier.VerifierName, "portal:test", at ?? Now, null, null, null);
     }
 
@@ -43,6 +43,19 @@ public class SandboxIdentityVerifierTests
     [Fact]
     public void Decide_EighteenthBirthdayToday_Approves() =>
         Assert.Equal(VerificationOutcome.Approve, SandboxIdentityVerifier.Decide(Submission("2008-12-01")).Outcome);
+
+    [Fact]
+    public void Decide_TierTwoRequest_RefersToOfficer()
+    {
+        var r = SandboxIdentityVerifier.Decide(Submission(tier: 2));
+
+        Assert.Equal(VerificationOutcome.Refer, r.Outcome);
+        Assert.Contains("enhanced due diligence", r.Reason);
+    }
+
+    [Fact]
+    public void Decide_TierTwoRequestUnderEighteen_Rejects() =>
+        Assert.Equal(VerificationOutcome.Reject, SandboxIdentityVerifier.Decide(Submission("2008-12-02", tier: 2)).Outcome);
 
     [Fact]
     public void Decide_RejectTestDocumentNumber_Rejects()

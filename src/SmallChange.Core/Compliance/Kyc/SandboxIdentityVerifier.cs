@@ -11,6 +11,8 @@ namespace SmallChange.Core.Compliance.Kyc;
 /// <item>document number <see cref="RejectDocumentNumber"/> (a test value): reject;</item>
 /// <item>document number <see cref="ReferDocumentNumber"/> (a test value): refer to an officer (the manual queue);</item>
 /// <item>younger than <see cref="MinimumAge"/> on the day of submission: reject;</item>
+/// <item>a request for tier 2 or above (enhanced due diligence: the source of funds is weighed by a person): refer to an
+/// officer;</item>
 /// <item>anything else (the data was already validated as complete when it was submitted): approve.</item>
 /// </list>
 /// Deterministic and stateless, so asking again about the same submission gives the same answer (the port's idempotency).
@@ -57,6 +59,11 @@ public sealed class SandboxIdentityVerifier : IIdentityVerifier
         if (AgeOn(identity.DateOfBirth, submitted) < MinimumAge)
         {
             return new VerificationResult(VerificationOutcome.Reject, $"sandbox identity check: the holder is under {MinimumAge} on the day of submission", reference);
+        }
+
+        if (submission.TargetTier >= 2)
+        {
+            return new VerificationResult(VerificationOutcome.Refer, "sandbox identity check: enhanced due diligence (tier 2) is decided by an officer", reference);
         }
 
         return new VerificationResult(VerificationOutcome.Approve,
